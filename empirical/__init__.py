@@ -1,0 +1,1 @@
+"""empirical: synthetic tasks, small models, training and measurement (torch)."""

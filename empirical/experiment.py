@@ -1,0 +1,59 @@
+"""What every experiment module shares: profiles, the command line, the output folder.
+
+An experiment module defines a config dataclass, ``PROFILES = {"quick": Config(...),
+"paper": Config(...)}``, a pure ``run(config) -> dict`` and ``main(argv)``, which is usually::
+
+    def main(argv=None):
+        parser = experiment_parser("tiny_graphs", PROFILES, __doc__)
+        args = parser.parse_args(argv)
+        config = config_from_args(PROFILES, args)
+        result = run(config)
+        ...
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+
+from empirical.results import to_jsonable
+from memtheory._cli import ArgumentParser
+
+
+def experiment_parser(name: str, profiles: dict, description: str | None = None) -> ArgumentParser:
+    """Parser with the flags every experiment takes: --profile, --out, --json, --seeds, --device."""
+    parser = ArgumentParser(prog=f"python -m empirical.experiments.{name}", description=description)
+    parser.add_argument(
+        "--profile",
+        choices=sorted(profiles),
+        default="quick",
+        help="preset sizes: quick (2 CPU cores, minutes) or paper (GPU)",
+    )
+    parser.add_argument("--out", default=None, help="output folder (results, figures, summary)")
+    parser.add_argument("--json", action="store_true", help="print the result records as JSON")
+    parser.add_argument(
+        "--seeds", type=int, default=None, help="number of seeds (default: profile's)"
+    )
+    parser.add_argument(
+        "--device",
+        choices=["cpu", "cuda", "auto"],
+        default=None,
+        help="torch device (default: the profile's; auto picks cuda when present)",
+    )
+    return parser
+
+
+def config_from_args(profiles: dict, args, **overrides):
+    """The profile's config with every non-None matching CLI flag (and ``overrides``) applied."""
+    base = profiles[args.profile]
+    fields = {f.name for f in dataclasses.fields(base)}
+    changes = {k: v for k, v in vars(args).items() if k in fields and v is not None}
+    changes.update({k: v for k, v in overrides.items() if v is not None})
+    return dataclasses.replace(base, **changes)
+
+
+def print_json(obj) -> None:
+    """Print ``obj`` as JSON on stdout (numpy values and dataclasses converted)."""
+    json.dump(to_jsonable(obj), sys.stdout, indent=2)
+    sys.stdout.write("\n")

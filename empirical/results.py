@@ -1,0 +1,118 @@
+"""Result files: atomic writes, one JSON line per result, and the versions that made it.
+
+Every experiment writes through these helpers so that an interrupted run never leaves a
+half-written file: data go to a temporary file in the same folder, which is then renamed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+
+def _atomic_write_bytes(path, data: bytes) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def atomic_write_text(path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (temp file in the same folder, then rename)."""
+    return _atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def to_jsonable(obj):
+    """Convert dataclasses, numpy scalars/arrays, paths and non-finite floats to JSON values."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return to_jsonable(dataclasses.asdict(obj))
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return to_jsonable(obj.item())
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    if isinstance(obj, Path):
+        return str(obj)
+    return obj
+
+
+def atomic_write_json(path, obj, indent: int | None = 2) -> Path:
+    """Write ``obj`` as JSON atomically."""
+    return atomic_write_text(path, json.dumps(to_jsonable(obj), indent=indent) + "\n")
+
+
+def atomic_write_jsonl(path, rows) -> Path:
+    """Write an iterable of records as JSON lines, atomically (the whole file is replaced)."""
+    text = "".join(json.dumps(to_jsonable(r)) + "\n" for r in rows)
+    return atomic_write_text(path, text)
+
+
+def append_jsonl(path, row) -> Path:
+    """Append one record to a JSON-lines file, atomically (read, extend, replace)."""
+    path = Path(path)
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    return atomic_write_text(path, old + json.dumps(to_jsonable(row)) + "\n")
+
+
+def read_jsonl(path) -> list[dict]:
+    """Read a JSON-lines file; a missing file reads as no rows."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def atomic_save_npz(path, **arrays) -> Path:
+    """``numpy.savez_compressed`` to ``path`` atomically."""
+    import io
+
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    return _atomic_write_bytes(path, buf.getvalue())
+
+
+def versions() -> dict:
+    """Versions of Python and the packages that produce numbers here."""
+    out = {"python": sys.version.split()[0], "platform": platform.platform()}
+    for mod in ("numpy", "scipy", "torch", "sympy", "memtheory"):
+        m = sys.modules.get(mod)
+        if m is None:
+            try:
+                m = __import__(mod)
+            except ImportError:
+                continue
+        out[mod] = getattr(m, "__version__", "?")
+    return out
+
+
+def record(experiment: str, config, metrics: dict, *, seed=None, wall_time=None, **extra) -> dict:
+    """One result row: experiment name, full config, seed, metrics, versions and wall time."""
+    row = {"experiment": experiment, "config": to_jsonable(config), "seed": seed}
+    row.update(to_jsonable(extra))
+    row["metrics"] = to_jsonable(metrics)
+    row["versions"] = versions()
+    row["wall_time"] = wall_time
+    return row

@@ -1,0 +1,108 @@
+"""Argument validation shared by every memtheory function.
+
+Each helper raises ``ValueError`` whose message starts with the argument's name and states the
+allowed range, so that a CLI can print it as one line.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+
+def _describe(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def as_int(name: str, value, minimum: int | None = 1, maximum: int | None = None) -> int:
+    """Return ``value`` as a Python int in [minimum, maximum] or raise ``ValueError``.
+
+    Accepts ints, integral numpy scalars and integral finite floats (``1e5``); rejects bools.
+    """
+    rng = _int_range(minimum, maximum)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be an integer {rng}, got {_describe(value)}")
+    if isinstance(value, numbers.Integral):
+        out = int(value)
+    else:
+        fv = float(value)
+        if not math.isfinite(fv) or fv != math.floor(fv):
+            raise ValueError(f"{name} must be an integer {rng}, got {_describe(value)}")
+        out = int(fv)
+    if (minimum is not None and out < minimum) or (maximum is not None and out > maximum):
+        raise ValueError(f"{name} must be an integer {rng}, got {out}")
+    return out
+
+
+def _int_range(minimum, maximum) -> str:
+    if minimum is not None and maximum is not None:
+        return f"in [{minimum}, {maximum}]"
+    if minimum is not None:
+        return f">= {minimum}"
+    if maximum is not None:
+        return f"<= {maximum}"
+    return "(any)"
+
+
+def as_float(
+    name: str,
+    value,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a finite float in the given interval or raise ``ValueError``."""
+    lo_b = "(" if low_open else "["
+    hi_b = ")" if high_open else "]"
+    rng = f"in {lo_b}{'-inf' if low is None else low}, {'inf' if high is None else high}{hi_b}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a finite number {rng}, got {_describe(value)}")
+    out = float(value)
+    if not math.isfinite(out):
+        raise ValueError(f"{name} must be a finite number {rng}, got {out}")
+    if low is not None and (out < low or (low_open and out == low)):
+        raise ValueError(f"{name} must be a finite number {rng}, got {out}")
+    if high is not None and (out > high or (high_open and out == high)):
+        raise ValueError(f"{name} must be a finite number {rng}, got {out}")
+    return out
+
+
+def as_array(
+    name: str,
+    value,
+    *,
+    ndim: int | None = None,
+    shape: tuple | None = None,
+    dtype=np.float64,
+) -> np.ndarray:
+    """Return ``value`` as a finite float64 (or ``dtype``) array with the given ndim/shape.
+
+    ``shape`` may contain ``None`` for free axes, e.g. ``(n, None)``.
+    """
+    try:
+        arr = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a numeric array, got {_describe(value)}") from exc
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}")
+    if shape is not None:
+        if arr.ndim != len(shape) or any(
+            s is not None and s != a for s, a in zip(shape, arr.shape, strict=False)
+        ):
+            want = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"
+            raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
+    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must contain only finite values (found nan or inf)")
+    return arr
+
+
+def as_choice(name: str, value, choices) -> str:
+    """Return ``value`` if it is one of ``choices`` or raise ``ValueError`` listing them."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(str, choices))}; got {value!r}")
+    return value
