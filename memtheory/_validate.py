@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import numbers
 
-import numpy as np
+# numpy is imported inside as_array only, so that fast CLIs (memtheory.capacity) can validate
+# scalars without paying numpy's import time.
 
 
 def _describe(value) -> str:
@@ -78,12 +79,17 @@ def as_array(
     *,
     ndim: int | None = None,
     shape: tuple | None = None,
-    dtype=np.float64,
-) -> np.ndarray:
+    dtype=None,
+):
     """Return ``value`` as a finite float64 (or ``dtype``) array with the given ndim/shape.
 
-    ``shape`` may contain ``None`` for free axes, e.g. ``(n, None)``.
+    ``shape`` may contain ``None`` for free axes, e.g. ``(n, None)``. ``dtype=None`` means
+    float64.
     """
+    import numpy as np
+
+    if dtype is None:
+        dtype = np.float64
     try:
         arr = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError) as exc:
