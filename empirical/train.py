@@ -1,0 +1,460 @@
+"""One training loop for every model: next-token cross-entropy on ``(inputs, labels)`` batches.
+
+The loss at a step is the mean cross-entropy over the positions whose label is not ``IGNORE``
+(-100), optionally weighted per row: with ``sample_weights`` ``w`` it is
+:math:`\\sum_{r,t} w_r\\,\\mathrm{CE}_{r,t} / \\sum_{r,t} w_r` over labelled positions (the Eq. 1
+weights of :func:`empirical.tasks.edges.eq1_weights` make it :math:`-\\mathcal{J}/n`).
+Optimizers: AdamW (the paper's, arXiv 2510.26745 App. B.3) or plain SGD (gradient descent, the
+released Node2Vec trainer); schedule constant or linear warm-up + cosine decay to
+``min_lr_ratio * lr`` (released defaults, notes §4.3). Full batch by default, else minibatches
+from per-epoch permutations drawn with a seeded ``torch.Generator``.
+
+Checkpoints hold the model, the optimizer, the RNG states, the data order and the history, and
+are written atomically; calling :func:`train` again with the same ``checkpoint_path`` resumes
+and reaches bit-identical parameters on CPU. The learning rate is a pure function of the step,
+so there is no scheduler state to save. Ctrl-C finishes the current step, writes a checkpoint
+and re-raises ``KeyboardInterrupt``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+import os
+import random
+import signal
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from empirical.tasks.tokens import IGNORE
+from memtheory._validate import as_choice, as_float, as_int
+
+__all__ = ["TrainConfig", "train", "resolve_device", "set_seed", "lr_at", "masked_loss"]
+
+OPTIMIZERS = ("adamw", "sgd")
+SCHEDULES = ("constant", "cosine")
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+# fields that do not change the trajectory, so a checkpoint may be resumed with other values
+_FREE_FIELDS = ("eval_every", "eval_steps", "checkpoint_every", "progress", "device", "num_threads")
+
+
+@dataclass
+class TrainConfig:
+    """Hyperparameters of :func:`train` (``batch_size=None``: full batch)."""
+
+    steps: int
+    lr: float = 1e-2
+    optimizer: str = "adamw"
+    weight_decay: float = 0.0
+    betas: tuple = (0.9, 0.999)
+    batch_size: int | None = None
+    schedule: str = "constant"
+    warmup: int = 0
+    min_lr_ratio: float = 0.1
+    grad_clip: float | None = None
+    eval_every: int = 100
+    eval_steps: list | None = None
+    seed: int = 0
+    device: str = "cpu"
+    dtype: str = "float32"
+    checkpoint_every: int = 0
+    progress: bool = True
+    num_threads: int | None = 1  # torch intra-op threads while training on CPU; None: leave as is
+    flush_denormal: bool = True  # flush subnormal floats to zero while training (CPU speed)
+
+    def __post_init__(self):
+        self.steps = as_int("steps", self.steps, minimum=0)
+        self.lr = as_float("lr", self.lr, 0.0)
+        as_choice("optimizer", self.optimizer, OPTIMIZERS)
+        self.weight_decay = as_float("weight_decay", self.weight_decay, 0.0)
+        if len(self.betas) != 2:
+            raise ValueError(f"betas must be a pair, got {self.betas!r}")
+        self.betas = tuple(
+            as_float(f"betas[{i}]", b, 0.0, 1.0, high_open=True) for i, b in enumerate(self.betas)
+        )
+        if self.batch_size is not None:
+            self.batch_size = as_int("batch_size", self.batch_size, minimum=1)
+        as_choice("schedule", self.schedule, SCHEDULES)
+        self.warmup = as_int("warmup", self.warmup, minimum=0)
+        self.min_lr_ratio = as_float("min_lr_ratio", self.min_lr_ratio, 0.0, 1.0)
+        if self.grad_clip is not None:
+            self.grad_clip = as_float("grad_clip", self.grad_clip, 0.0, low_open=True)
+        self.eval_every = as_int("eval_every", self.eval_every, minimum=0)
+        if self.eval_steps is not None:
+            self.eval_steps = sorted(
+                {as_int("eval_steps[]", s, minimum=0) for s in self.eval_steps}
+            )
+        self.seed = as_int("seed", self.seed, minimum=0)
+        as_choice("device", self.device, ("cpu", "cuda", "auto"))
+        as_choice("dtype", self.dtype, tuple(DTYPES))
+        self.checkpoint_every = as_int("checkpoint_every", self.checkpoint_every, minimum=0)
+        if self.num_threads is not None:
+            self.num_threads = as_int("num_threads", self.num_threads, minimum=1)
+
+
+def resolve_device(name: str = "cpu") -> torch.device:
+    """``"cpu"``, ``"cuda"`` (error if absent) or ``"auto"`` (cuda when available)."""
+    as_choice("device", name, ("cpu", "cuda", "auto"))
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' requested but torch.cuda.is_available() is False")
+    return torch.device(name)
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python's ``random``, NumPy's global RNG and torch (CPU and CUDA)."""
+    seed = as_int("seed", seed, minimum=0)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)  # noqa: NPY002 (the global RNG is what is seeded)
+    torch.manual_seed(seed)
+
+
+def lr_at(config: TrainConfig, step: int) -> float:
+    r"""Learning rate of update ``step`` (0-based): linear warm-up
+    :math:`\eta (s+1)/w`, then constant or cosine
+    :math:`\eta\,[r + (1-r)\tfrac12(1+\cos\pi\,\tfrac{s-w}{S-w})]`, ``r = min_lr_ratio``."""
+    if step < config.warmup:
+        return config.lr * (step + 1) / config.warmup
+    if config.schedule == "constant":
+        return config.lr
+    span = max(config.steps - config.warmup, 1)
+    progress = min((step - config.warmup) / span, 1.0)
+    r = config.min_lr_ratio
+    return config.lr * (r + (1 - r) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def masked_loss(logits: torch.Tensor, labels: torch.Tensor, weights=None) -> torch.Tensor:
+    """Mean cross-entropy over positions with ``labels != IGNORE`` (row-weighted if given)."""
+    flat_logits = logits.reshape(-1, logits.shape[-1])
+    flat_labels = labels.reshape(-1)
+    if weights is None:
+        return F.cross_entropy(flat_logits, flat_labels, ignore_index=IGNORE)
+    ce = F.cross_entropy(flat_logits, flat_labels, ignore_index=IGNORE, reduction="none")
+    w = (weights[:, None] * (labels != IGNORE)).reshape(-1).to(ce.dtype)
+    return (w * ce).sum() / w.sum()
+
+
+def dataset_loss(model, inputs, labels, weights=None, max_logits: int = 1 << 23) -> float:
+    """:func:`masked_loss` over a whole dataset in eval mode, in row chunks of at most
+    ``max_logits`` logits (so a 20k-token vocabulary does not need one giant logit tensor)."""
+    vocab = int(model.token_embedding.shape[0]) if hasattr(model, "token_embedding") else 1
+    rows = max(1, max_logits // max(1, inputs.shape[1] * vocab))
+    was_training = model.training
+    model.eval()
+    total = torch.zeros((), dtype=torch.float64)
+    mass = torch.zeros((), dtype=torch.float64)
+    try:
+        with torch.no_grad():
+            for i in range(0, inputs.shape[0], rows):
+                x, y = inputs[i : i + rows], labels[i : i + rows]
+                w = (
+                    torch.ones(x.shape[0], device=x.device)
+                    if weights is None
+                    else weights[i : i + rows]
+                )
+                m = (w[:, None] * (y != IGNORE)).double()
+                if float(m.sum()) == 0.0:
+                    continue
+                total += masked_loss(model(x), y, w).double().cpu() * m.sum().cpu()
+                mass += m.sum().cpu()
+    finally:
+        model.train(was_training)
+    return float(total / mass)
+
+
+def _make_optimizer(model, config: TrainConfig):
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError("the model has no trainable parameter")
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=config.lr, weight_decay=config.weight_decay)
+    return torch.optim.AdamW(
+        params, lr=config.lr, betas=config.betas, weight_decay=config.weight_decay, foreach=True
+    )
+
+
+def _fingerprint(config: TrainConfig) -> dict:
+    out = dataclasses.asdict(config)
+    for key in _FREE_FIELDS:
+        out.pop(key)
+    out["betas"] = list(out["betas"])
+    return out
+
+
+def _atomic_torch_save(obj, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            torch.save(obj, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class _Batches:
+    """Row indices per step: full batch, or slices of per-epoch permutations (seeded)."""
+
+    def __init__(self, n_rows: int, batch_size: int | None, seed: int):
+        self.n_rows = n_rows
+        self.batch_size = None if batch_size is None or batch_size >= n_rows else batch_size
+        self.generator = torch.Generator().manual_seed(seed)
+        self.perm = None
+        self.pos = 0
+
+    def next(self):
+        if self.batch_size is None:
+            return None
+        if self.perm is None or self.pos + self.batch_size > self.n_rows:
+            self.perm = torch.randperm(self.n_rows, generator=self.generator)
+            self.pos = 0
+        idx = self.perm[self.pos : self.pos + self.batch_size]
+        self.pos += self.batch_size
+        return idx
+
+    def state(self) -> dict:
+        return {"generator": self.generator.get_state(), "perm": self.perm, "pos": self.pos}
+
+    def load(self, state: dict) -> None:
+        self.generator.set_state(state["generator"])
+        self.perm, self.pos = state["perm"], state["pos"]
+
+
+class _InterruptFlag:
+    """Turns SIGINT into a flag checked between steps (main thread only)."""
+
+    def __init__(self, active: bool):
+        self.active = active and threading.current_thread() is threading.main_thread()
+        self.raised = False
+        self.previous = None
+
+    def __enter__(self):
+        if self.active:
+            self.previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def _handler(self, signum, frame):
+        self.raised = True
+
+    def __exit__(self, *exc):
+        if self.active:
+            signal.signal(signal.SIGINT, self.previous)
+        return False
+
+
+def _is_eval_step(config: TrainConfig, step: int, eval_set) -> bool:
+    if step == config.steps:
+        return True
+    if eval_set is not None:
+        return step in eval_set
+    return config.eval_every > 0 and step % config.eval_every == 0
+
+
+def train(
+    model: torch.nn.Module,
+    inputs: torch.Tensor,
+    labels: torch.Tensor,
+    config: TrainConfig,
+    eval_fn=None,
+    checkpoint_path=None,
+    sample_weights=None,
+) -> dict:
+    """Train ``model`` on ``(inputs, labels)`` (int64, (N, T)) for ``config.steps`` updates.
+
+    ``eval_fn(model, step) -> dict`` runs (in eval mode, without gradients) at step 0, every
+    ``eval_every`` steps (or at the steps listed in ``eval_steps``) and after the last update;
+    each history row is ``{"step", "loss", "lr", **eval_fn(...)}`` where ``loss`` is the training
+    loss of the batch drawn at that step, before its update. Returns ``{"history", "final_loss"
+    (full data, eval mode), "steps", "seconds", "tokens_per_sec", "resumed_from", "device",
+    "dtype"}``. The model is trained in place (and moved to the device and dtype).
+    """
+    if not isinstance(config, TrainConfig):
+        raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
+    with cpu_settings(config):
+        return _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weights)
+
+
+@contextlib.contextmanager
+def cpu_settings(config: TrainConfig):
+    """Apply ``num_threads`` and ``flush_denormal`` while training on CPU, then restore them.
+
+    Tiny models: intra-op threads only add contention (about 30x slower on a busy 2-core
+    machine), and a saturated softmax (Node2Vec's N(0, 1) init gives logits near 100) fills
+    gradients with subnormal floats, which x86 CPUs process about 10x slower. Flushing changes
+    only values below 1.2e-38 (float32) or 2.2e-308 (float64).
+    """
+    threads = torch.get_num_threads()
+    on_cpu = resolve_device(config.device).type == "cpu"
+    if on_cpu and config.num_threads is not None:
+        torch.set_num_threads(config.num_threads)
+    if config.flush_denormal:
+        torch.set_flush_denormal(True)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+        if config.flush_denormal:
+            torch.set_flush_denormal(False)  # torch's default (there is no getter)
+
+
+def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weights) -> dict:
+    if not isinstance(config, TrainConfig):
+        raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
+    inputs = torch.as_tensor(inputs)
+    labels = torch.as_tensor(labels)
+    if inputs.dtype != torch.int64 or labels.dtype != torch.int64:
+        raise ValueError("inputs and labels must be int64 tensors")
+    if inputs.ndim != 2 or labels.shape != inputs.shape or inputs.shape[0] == 0:
+        raise ValueError(
+            f"inputs and labels must have the same non-empty shape (N, T), got "
+            f"{tuple(inputs.shape)} and {tuple(labels.shape)}"
+        )
+    if not bool((labels != IGNORE).any()):
+        raise ValueError("labels has no position to predict (all IGNORE)")
+    device = resolve_device(config.device)
+    dtype = DTYPES[config.dtype]
+    if sample_weights is not None:
+        sample_weights = torch.as_tensor(sample_weights)
+        if sample_weights.shape != (inputs.shape[0],) or not bool((sample_weights >= 0).all()):
+            raise ValueError(f"sample_weights must be ({inputs.shape[0]},) and non-negative")
+        sample_weights = sample_weights.to(device=device, dtype=dtype)
+    model.to(device=device, dtype=dtype)
+    inputs, labels = inputs.to(device), labels.to(device)
+    n_rows, seq_len = inputs.shape
+    optimizer = _make_optimizer(model, config)
+    params = [p for p in model.parameters() if p.requires_grad]
+    batches = _Batches(n_rows, config.batch_size, config.seed)
+    eval_set = set(config.eval_steps) if config.eval_steps is not None else None
+    path = Path(checkpoint_path) if checkpoint_path is not None else None
+    history: list[dict] = []
+    start, elapsed = 0, 0.0
+    rng_devices = [device] if device.type == "cuda" else []
+
+    with torch.random.fork_rng(devices=rng_devices):
+        torch.manual_seed(config.seed)
+        if path is not None and path.exists():
+            state = torch.load(path, map_location=device, weights_only=False)
+            if state["config"] != _fingerprint(config):
+                raise ValueError(
+                    f"checkpoint {path} was made with another config: {state['config']}"
+                )
+            model.load_state_dict(state["model"])
+            optimizer.load_state_dict(state["optimizer"])
+            torch.set_rng_state(state["rng_cpu"])
+            if rng_devices and state.get("rng_cuda") is not None:
+                torch.cuda.set_rng_state(state["rng_cuda"], device)
+            batches.load(state["batches"])
+            history, start, elapsed = state["history"], state["step"], state["seconds"]
+
+        def save(step: int, rng_cpu=None):
+            if path is None:
+                return
+            _atomic_torch_save(
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "rng_cpu": torch.get_rng_state() if rng_cpu is None else rng_cpu,
+                    "rng_cuda": torch.cuda.get_rng_state(device) if rng_devices else None,
+                    "batches": batches.state(),
+                    "history": history,
+                    "step": step,
+                    "seconds": elapsed + time.perf_counter() - t0,
+                    "config": _fingerprint(config),
+                },
+                path,
+            )
+
+        from tqdm.auto import tqdm
+
+        model.train()
+        t0 = time.perf_counter()
+        bar = tqdm(
+            total=config.steps,
+            initial=start,
+            disable=not config.progress,
+            mininterval=0.5,
+            desc=type(model).__name__,
+            leave=False,
+        )
+        current_lr = None
+        step = start
+        with _InterruptFlag(path is not None) as interrupt:
+            try:
+                while step <= config.steps:
+                    record = _is_eval_step(config, step, eval_set)
+                    rng_before = torch.get_rng_state() if record else None
+                    extra = {}
+                    if record and eval_fn is not None:
+                        model.eval()
+                        with torch.no_grad():
+                            extra = dict(eval_fn(model, step) or {})
+                        model.train()
+                    idx = batches.next() if step < config.steps or record else None
+                    x = inputs if idx is None else inputs[idx.to(device)]
+                    y = labels if idx is None else labels[idx.to(device)]
+                    w = None
+                    if sample_weights is not None:
+                        w = sample_weights if idx is None else sample_weights[idx.to(device)]
+                    lr = lr_at(config, min(step, max(config.steps - 1, 0)))
+                    if step == config.steps:  # last row: loss only, no update
+                        with torch.no_grad():
+                            loss = masked_loss(model(x), y, w)
+                    else:
+                        if lr != current_lr:
+                            for group in optimizer.param_groups:
+                                group["lr"] = lr
+                            current_lr = lr
+                        loss = masked_loss(model(x), y, w)
+                        optimizer.zero_grad(set_to_none=True)
+                        loss.backward()
+                        if config.grad_clip is not None:
+                            torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
+                        optimizer.step()
+                    if record:
+                        row = {"step": step, "loss": float(loss.detach()), "lr": lr, **extra}
+                        history.append(row)
+                        bar.set_postfix(loss=f"{row['loss']:.4g}", refresh=False)
+                    step += 1
+                    if step <= config.steps:
+                        bar.update(1)
+                    if interrupt.raised:
+                        save(step)
+                        raise KeyboardInterrupt
+                    if config.checkpoint_every and step % config.checkpoint_every == 0:
+                        save(step)
+            except KeyboardInterrupt:
+                # state is consistent at the start of `step` unless we were inside eval_fn
+                if not interrupt.raised:
+                    save(step, rng_before if record else None)
+                bar.close()
+                raise
+        bar.close()
+        seconds = elapsed + time.perf_counter() - t0
+        if path is not None:
+            save(config.steps + 1)
+        final_loss = dataset_loss(model, inputs, labels, sample_weights)
+    run_steps = max(config.steps - start, 0)
+    rows = n_rows if batches.batch_size is None else batches.batch_size
+    return {
+        "history": history,
+        "final_loss": final_loss,
+        "steps": config.steps,
+        "seconds": seconds,
+        "tokens_per_sec": run_steps * rows * seq_len / max(seconds, 1e-9),
+        "resumed_from": start,
+        "device": str(device),
+        "dtype": config.dtype,
+    }
