@@ -31,8 +31,8 @@ register(
     Claim(
         id="geom.node2vec-rank-collapse",
         paper=f"{GEOM}, Observation 4a",
-        statement="Tied full-softmax Node2Vec (dim 100 > n, no bottleneck, no regularizer) collapses "
-        "its embeddings to low rank on the four tiny graphs.",
+        statement="Tied full-softmax Node2Vec (dim 100 > n, no bottleneck, no regularizer) "
+        "collapses its embeddings to low rank on the four tiny graphs.",
         prediction="effective rank -> memtheory.spectral.predicted_rank(graph)",
         experiment="spectral",
         check=_per_run(
@@ -42,14 +42,15 @@ register(
         ),
         tolerance="|effective rank - predicted rank| <= 1 after 10^4 steps (from ~n at init)",
         tolerance_reason="the entropy-based effective rank counts a slowly decaying direction "
-        "fractionally; one unit separates collapse to the predicted rank from no collapse (init ~n)",
+        "fractionally; one unit separates collapse to the predicted rank from no collapse "
+        "(init ~n)",
         symbolic_check="spectral.lemma5_gradient",
     )
 )
 register(
     Claim(
         id="geom.node2vec-numerical-rank",
-        paper=f"{GEOM}, Observation 4 (the rank rule is this toolkit's, see docs/theory/spectral.md)",
+        paper=f"{GEOM}, Observation 4 (the rank rule is this toolkit's: docs/theory/spectral.md)",
         statement="After the released 10^4 steps, V has exactly the predicted number of singular "
         "values above 1e-3 of the largest.",
         prediction="numerical rank = memtheory.spectral.predicted_rank(graph)",
