@@ -55,31 +55,45 @@ def test_one_row_per_claim_per_seed(tmp_path):
     run_validate(tmp_path, "--only", "fake.holds,fake.fails", "--executor", "serial")
     rows = read_jsonl(tmp_path / "results.jsonl")
     assert sorted((r["claim"], r["seed"]) for r in rows) == [
-        ("fake.fails", 0), ("fake.fails", 1), ("fake.holds", 0), ("fake.holds", 1)]
+        ("fake.fails", 0),
+        ("fake.fails", 1),
+        ("fake.holds", 0),
+        ("fake.holds", 1),
+    ]
     for r in rows:
-        assert {"config", "prediction", "measurement", "verdict", "versions",
-                "experiment_wall_time"} <= set(r)
+        assert {
+            "config",
+            "prediction",
+            "measurement",
+            "verdict",
+            "versions",
+            "experiment_wall_time",
+        } <= set(r)
     # the two claims share one experiment run
     assert (tmp_path / "experiments" / "fake_experiment" / "runs.log").read_text().count("ran") == 1
 
 
 @pytest.mark.parametrize("executor", ["serial", "local", "submitit-local"])
 def test_executors_agree(tmp_path, executor):
-    code = run_validate(tmp_path, "--only", "fake.holds,fake.fails", "--executor", executor,
-                        "--workers", "2")
+    code = run_validate(
+        tmp_path, "--only", "fake.holds,fake.fails", "--executor", executor, "--workers", "2"
+    )
     assert code == 1
     rows = read_jsonl(tmp_path / "results.jsonl")
     got = {(r["claim"], r["seed"]): r["measurement"] for r in rows}
-    assert got == {("fake.holds", 0): 1.0, ("fake.holds", 1): 1.01,
-                   ("fake.fails", 0): 1.0, ("fake.fails", 1): 1.01}
+    assert got == {
+        ("fake.holds", 0): 1.0,
+        ("fake.holds", 1): 1.01,
+        ("fake.fails", 0): 1.0,
+        ("fake.fails", 1): 1.01,
+    }
 
 
 def test_resume_skips_finished_claims(tmp_path):
     run_validate(tmp_path, "--only", "fake.holds", "--executor", "serial")
     log = tmp_path / "experiments" / "fake_experiment" / "runs.log"
     assert log.read_text().count("ran") == 1
-    run_validate(tmp_path, "--only", "fake.holds,fake.recorded", "--executor", "serial",
-                 "--resume")
+    run_validate(tmp_path, "--only", "fake.holds,fake.recorded", "--executor", "serial", "--resume")
     rows = read_jsonl(tmp_path / "results.jsonl")
     assert sorted({r["claim"] for r in rows}) == ["fake.holds", "fake.recorded"]
     assert len(rows) == 4  # each claim once (2 seeds each), nothing duplicated
@@ -94,14 +108,33 @@ def test_resume_skips_finished_claims(tmp_path):
 def test_kill_then_resume(tmp_path):
     """Kill a real run after its fast claim finished; --resume completes only the rest."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    cmd = [sys.executable, "-m", "empirical.validate", "--out", str(tmp_path), "--no-progress",
-           "--claims-module", MOD, "--only", "fake.holds,fake.slow", "--workers", "2"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [
+        sys.executable,
+        "-m",
+        "empirical.validate",
+        "--out",
+        str(tmp_path),
+        "--no-progress",
+        "--claims-module",
+        MOD,
+        "--only",
+        "fake.holds,fake.slow",
+        "--workers",
+        "2",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     results = tmp_path / "results.jsonl"
     deadline = time.time() + 60
-    while time.time() < deadline and not any(r["claim"] == "fake.holds"
-                                             for r in read_jsonl(results)):
+    while time.time() < deadline and not any(
+        r["claim"] == "fake.holds" for r in read_jsonl(results)
+    ):
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -111,9 +144,17 @@ def test_kill_then_resume(tmp_path):
     from tests.empirical import fake_claims  # noqa: F401
 
     claims_mod._REGISTRY["fake.slow"] = claims_mod.Claim(
-        **{**claims_mod._REGISTRY["fake.slow"].__dict__, "overrides": {"sleep": 0.0}})
-    code = validate.validate("quick", "fake.holds,fake.slow", str(tmp_path), executor="serial",
-                             resume=True, progress=False, claim_modules=[MOD])
+        **{**claims_mod._REGISTRY["fake.slow"].__dict__, "overrides": {"sleep": 0.0}}
+    )
+    code = validate.validate(
+        "quick",
+        "fake.holds,fake.slow",
+        str(tmp_path),
+        executor="serial",
+        resume=True,
+        progress=False,
+        claim_modules=[MOD],
+    )
     assert code == 0
     rows = read_jsonl(results)
     assert sorted(r["claim"] for r in rows) == ["fake.holds"] * 2 + ["fake.slow"] * 2
@@ -124,10 +165,12 @@ def test_experiment_error_is_a_failing_row(tmp_path):
 
     c = claims_mod._REGISTRY["fake.holds"]
     claims_mod._REGISTRY["fake.broken"] = claims_mod.Claim(
-        **{**c.__dict__, "id": "fake.broken", "overrides": {"value": -1.0}})
+        **{**c.__dict__, "id": "fake.broken", "overrides": {"value": -1.0}}
+    )
     try:
-        code = validate.validate("quick", "fake.broken", str(tmp_path), executor="serial",
-                                 progress=False)
+        code = validate.validate(
+            "quick", "fake.broken", str(tmp_path), executor="serial", progress=False
+        )
     finally:
         del claims_mod._REGISTRY["fake.broken"]
     assert code == 1
