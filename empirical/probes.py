@@ -19,6 +19,23 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+# the memory-recall probes of Birth of a Transformer (arXiv 2306.00802) live in their own module
+# and are part of this one's interface
+from empirical.recall_probes import (
+    associative_scores,
+    ff_margin,
+    ff_readout,
+    key_memory_probe,
+    logit_lens_accuracy,
+    low_rank,
+    output_memory_probe,
+    previous_token_probe,
+    readout_kl,
+    recall_accuracy,
+    recall_margins,
+    soft_rank,
+    truncate,
+)
 from empirical.tasks.tokens import SPECIALS, Vocab
 from memtheory._validate import as_int
 
@@ -29,6 +46,19 @@ __all__ = [
     "skewed_probe",
     "spectral_probe",
     "geometry_report",
+    "associative_scores",
+    "recall_accuracy",
+    "recall_margins",
+    "output_memory_probe",
+    "key_memory_probe",
+    "previous_token_probe",
+    "ff_readout",
+    "ff_margin",
+    "readout_kl",
+    "logit_lens_accuracy",
+    "low_rank",
+    "truncate",
+    "soft_rank",
 ]
 
 
