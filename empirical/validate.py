@@ -47,6 +47,16 @@ def experiment_module(experiment: str):
     return importlib.import_module(name)
 
 
+def expected_seconds(experiment: str, profile: str) -> float:
+    """An experiment's rough cost (its ``EXPECTED_SECONDS[profile]``, default 60 s).
+
+    Only used to start the longest runs first, which shortens the whole validation when the
+    workers are fewer than the experiments (longest-processing-time-first scheduling).
+    """
+    costs = getattr(experiment_module(experiment), "EXPECTED_SECONDS", {})
+    return float(costs.get(profile, 60.0))
+
+
 def select_claims(profile: str, only: str | None = None) -> list[Claim]:
     """Registered claims that run in ``profile`` and match the glob ``only`` (comma-separated)."""
     patterns = [p.strip() for p in (only or "*").split(",") if p.strip()]
@@ -327,7 +337,8 @@ def validate(
     atomic_write_jsonl(results, old)
     todo = [c for c in claims if c.id not in done]
     jobs = []
-    for (experiment, _), group in group_by_run(todo).items():
+    groups = sorted(group_by_run(todo).items(), key=lambda kv: -expected_seconds(kv[0][0], profile))
+    for (experiment, _), group in groups:
         ids = [c.id for c in group]
         jobs.append(
             Job(

@@ -107,6 +107,9 @@ def _dims(name, dims) -> tuple[int, ...]:
     return tuple(as_int(name, d, 2) for d in dims)
 
 
+# rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
+EXPECTED_SECONDS = {"quick": 115}
+
 PROFILES = {
     "quick": CapacityConfig(),
     "paper": CapacityConfig(

@@ -99,6 +99,9 @@ class DistributionalConfig:
             raise ValueError("device must be 'cpu' in this experiment")
 
 
+# rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
+EXPECTED_SECONDS = {"quick": 120}
+
 PROFILES = {
     "quick": DistributionalConfig(),
     "paper": DistributionalConfig(

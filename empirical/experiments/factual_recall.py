@@ -123,6 +123,9 @@ class FactualRecallConfig:
             raise ValueError("device must be 'cpu' in this experiment")
 
 
+# rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
+EXPECTED_SECONDS = {"quick": 410}
+
 PROFILES = {
     "quick": FactualRecallConfig(),
     "paper": FactualRecallConfig(

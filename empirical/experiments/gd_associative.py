@@ -101,6 +101,9 @@ class GDAssociativeConfig:
             raise ValueError("device must be 'cpu' (float64 dynamics on the CPU)")
 
 
+# rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
+EXPECTED_SECONDS = {"quick": 3}
+
 PROFILES = {
     "quick": GDAssociativeConfig(),
     "paper": GDAssociativeConfig(

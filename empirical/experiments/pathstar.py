@@ -129,6 +129,9 @@ class PathStarConfig:
             as_int("n_pause", self.n_pause, minimum=0)
 
 
+# rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
+EXPECTED_SECONDS = {"quick": 370}
+
 PROFILES = {
     "quick": PathStarConfig(
         control=(200, 5),

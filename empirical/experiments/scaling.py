@@ -113,6 +113,9 @@ def _range(name, rng, grid) -> tuple[float, float]:
     return (lo, hi)
 
 
+# rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
+EXPECTED_SECONDS = {"quick": 20}
+
 PROFILES = {
     "quick": ScalingConfig(),
     "paper": ScalingConfig(

@@ -55,6 +55,9 @@ class SpectralConfig:
             raise ValueError(f"lr must be > 0, got {self.lr}")
 
 
+# rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
+EXPECTED_SECONDS = {"quick": 7}
+
 PROFILES = {
     "quick": SpectralConfig(),
     # the released notebook runs 10^4 epochs; paper profile also looks 10x further (Remark 2)

@@ -297,6 +297,9 @@ def _vocab_size(graph, rec: dict) -> int:
     return Vocab(graph.n).size if rec["prefix"] else graph.n
 
 
+# rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
+EXPECTED_SECONDS = {"quick": 370}
+
 PROFILES = {
     "quick": TinyGraphsConfig(
         max_steps=1000, eval_points=30, knob_steps=1000, knob_seeds=3, check_steps=200
