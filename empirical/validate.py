@@ -232,9 +232,13 @@ def _claim_figure(line: dict, fig_dir: Path) -> str | None:
     preds = [p for _, _, p in pts]
     if all(isinstance(p, (int, float)) and not isinstance(p, bool) for p in preds):
         ax.plot(xs, preds, "_", markersize=20, color="C3", label="predicted")
-    ax.set_xticks(
-        xs, [("seed " + str(s)) if s is not None else "all" for s, _, _ in pts], fontsize=7
-    )
+    labels = []
+    for r in rs:
+        what = str(r.get("detail") or "").split(";")[0].split(":")[0]
+        what = what if 0 < len(what) <= 16 else ""
+        seed = "" if r.get("seed") is None else f"s{r['seed']}"
+        labels.append(" ".join(x for x in (what, seed) if x) or "all")
+    ax.set_xticks(xs, labels, fontsize=6, rotation=60 if len(xs) > 3 else 0, ha="right")
     ax.set_title(f"{line['claim']}: {line['verdict']}", fontsize=8)
     ax.legend(fontsize=7)
     fig.tight_layout()
@@ -287,7 +291,7 @@ def write_report(out: Path, rows: list[dict], figures: bool = True) -> tuple[str
         fig = _claim_figure(line, out / "figures") if figures else None
         if fig:
             md += ["", f"![{line['claim']}](figures/{Path(fig).name})"]
-        own = [r["figure"] for r in line["rows"] if r.get("figure")]
+        own = [r["figure"] for r in line["rows"] if r.get("figure") and Path(r["figure"]).exists()]
         for f in dict.fromkeys(own):
             rel = Path(f).relative_to(out) if Path(f).is_relative_to(out) else Path(f)
             md += ["", f"![{line['claim']} experiment figure]({rel})"]
