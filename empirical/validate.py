@@ -256,8 +256,10 @@ def write_report(out: Path, rows: list[dict], figures: bool = True) -> tuple[str
     if rows:
         md.append(f"Profile: {rows[0]['profile']}. Versions: {_fmt(rows[0]['versions'])}.")
     n_pass = sum(passed(line["verdict"]) for line in lines)
+    n_rec = sum(line["verdict"].startswith("not reproducing") for line in lines)
     md += [
-        f"{n_pass} of {len(lines)} claims pass.",
+        f"{n_pass} of {len(lines)} claims pass: {n_pass - n_rec} hold, {n_rec} are recorded as "
+        f"not reproducing (and do not); {len(lines) - n_pass} fail.",
         "",
         "| claim | paper | prediction | measurement | verdict |",
         "|---|---|---|---|---|",
