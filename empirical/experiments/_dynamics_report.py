@@ -131,3 +131,38 @@ def torch_threads(n: int):
         yield
     finally:
         torch.set_num_threads(old)
+
+
+def experiment_main(module, title: str, notes, argv=None) -> int:
+    """The shared ``main`` of the four dynamics experiments.
+
+    ``module`` supplies ``NAME``, ``PAPER``, ``PROFILES``, ``run``, ``figure`` and its docstring;
+    ``notes(result, config) -> list[str]`` gives the experiment's free-text notes for
+    ``summary.md``. Parses the standard flags, runs, writes the outputs with ``--out``, and prints
+    the claims table (or the result as JSON with ``--json``).
+    """
+    from empirical.experiment import config_from_args, experiment_parser, print_json
+
+    name, profiles = module.NAME, module.PROFILES
+    parser = experiment_parser(name, profiles, module.__doc__.split("\n\n")[0])
+    args = parser.parse_args(argv)
+    config = config_from_args(profiles, args)
+    result = module.run(config)
+    if args.out:
+        cmd = f"python -m empirical.experiments.{name} --profile {args.profile} --out {args.out}"
+        write_outputs(
+            args.out,
+            name,
+            config,
+            result,
+            title,
+            module.PAPER,
+            cmd,
+            module.figure,
+            notes=notes(result, config),
+        )
+    if args.json:
+        print_json({k: v for k, v in result.items() if k != "curves"})
+    else:
+        print(claims_table(result))
+    return 0

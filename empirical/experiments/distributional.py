@@ -34,12 +34,10 @@ import numpy as np
 import torch
 
 from empirical import recall_probes as rp
-from empirical.experiment import config_from_args, experiment_parser, print_json
+from empirical.experiments import _dynamics_report as _report
 from empirical.experiments._dynamics_report import (
     claim,
-    claims_table,
     torch_threads,
-    write_outputs,
 )
 from empirical.models.two_layer import TwoLayerConfig, TwoLayerTransformer
 from empirical.tasks.noisy_recall import NoisyRecallTask, build_language, sample_batch
@@ -349,41 +347,30 @@ def figure(result: dict, path) -> None:
     plt.close(fig)
 
 
+def _notes(result: dict, config) -> list:
+    """Free-text notes of ``summary.md``."""
+    probes = "; ".join(
+        f"seed {m['seed']}: W_O2 {m['probe_wo2']:.2f}, W_K2 {m['probe_wk2']:.2f}, "
+        f"W_K1 {m['probe_wk1']:.2f}, clean acc {m['clean_accuracy']:.3f}, "
+        f"p(tau) {m['p_noise']:.3f}"
+        for m in result["per_seed"]
+    )
+    return [
+        f"Birth-of-a-Transformer probes and clean metrics: {probes}",
+        "Synthetic seeded bigram language (Zipf unigram, Dirichlet rows) instead of tiny "
+        "Shakespeare; answers never equal the noise token or a trigger.",
+        f"optimizer {config.optimizer}, lr {config.lr}, {config.steps} steps, batch "
+        f"{config.batch}.",
+    ]
+
+
 def main(argv=None) -> int:
-    parser = experiment_parser(NAME, PROFILES, __doc__.split("\n\n")[0])
-    args = parser.parse_args(argv)
-    config = config_from_args(PROFILES, args)
-    result = run(config)
-    if args.out:
-        cmd = f"python -m empirical.experiments.{NAME} --profile {args.profile} --out {args.out}"
-        probes = "; ".join(
-            f"seed {m['seed']}: W_O2 {m['probe_wo2']:.2f}, W_K2 {m['probe_wk2']:.2f}, "
-            f"W_K1 {m['probe_wk1']:.2f}, clean acc {m['clean_accuracy']:.3f}, "
-            f"p(tau) {m['p_noise']:.3f}"
-            for m in result["per_seed"]
-        )
-        write_outputs(
-            args.out,
-            NAME,
-            config,
-            result,
-            "Distributional associations (FF) vs in-context recall (attention)",
-            PAPER,
-            cmd,
-            figure,
-            notes=[
-                f"Birth-of-a-Transformer probes and clean metrics: {probes}",
-                "Synthetic seeded bigram language (Zipf unigram, Dirichlet rows) instead of tiny "
-                "Shakespeare; answers never equal the noise token or a trigger.",
-                f"optimizer {config.optimizer}, lr {config.lr}, {config.steps} steps, batch "
-                f"{config.batch}.",
-            ],
-        )
-    if args.json:
-        print_json({k: v for k, v in result.items() if k != "curves"})
-    else:
-        print(claims_table(result))
-    return 0
+    return _report.experiment_main(
+        sys.modules[__name__],
+        "Distributional associations (FF) vs in-context recall (attention)",
+        _notes,
+        argv,
+    )
 
 
 if __name__ == "__main__":

@@ -28,12 +28,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from empirical.experiment import config_from_args, experiment_parser, print_json
+from empirical.experiments import _dynamics_report as _report
 from empirical.experiments._dynamics_report import (
     claim,
-    claims_table,
     torch_threads,
-    write_outputs,
 )
 from empirical.models.factual import (
     LinearAttentionConfig,
@@ -572,42 +570,31 @@ def figure(result: dict, path) -> None:
     plt.close(fig)
 
 
+def _notes(result: dict, config) -> list:
+    """Free-text notes of ``summary.md``."""
+    grid_txt = "; ".join(
+        f"H={r['heads']} m={r['mlp_width']}: acc {r['accuracy']:.3f} (no MLP "
+        f"{r['acc_no_mlp']:.3f}, no attn {r['acc_no_attn']:.3f})"
+        for r in result["tradeoff"]
+    )
+    sweep_txt = "; ".join(
+        f"d={r['d']}: S*={r['max_subjects']} ({r['params']} params, tried {r['tried']})"
+        for r in result["sweep"]
+    )
+    return [
+        f"sequential (prediction from population GD): {result['sequential']['predicted']}",
+        f"trade-off grid: {grid_txt}",
+        f"sweep: {sweep_txt}",
+    ]
+
+
 def main(argv=None) -> int:
-    parser = experiment_parser(NAME, PROFILES, __doc__.split("\n\n")[0])
-    args = parser.parse_args(argv)
-    config = config_from_args(PROFILES, args)
-    result = run(config)
-    if args.out:
-        cmd = f"python -m empirical.experiments.{NAME} --profile {args.profile} --out {args.out}"
-        grid_txt = "; ".join(
-            f"H={r['heads']} m={r['mlp_width']}: acc {r['accuracy']:.3f} (no MLP "
-            f"{r['acc_no_mlp']:.3f}, no attn {r['acc_no_attn']:.3f})"
-            for r in result["tradeoff"]
-        )
-        sweep_txt = "; ".join(
-            f"d={r['d']}: S*={r['max_subjects']} ({r['params']} params, tried {r['tried']})"
-            for r in result["sweep"]
-        )
-        write_outputs(
-            args.out,
-            NAME,
-            config,
-            result,
-            "Factual recall: sequential learning, attention/MLP trade-off, facts vs parameters",
-            PAPER,
-            cmd,
-            figure,
-            notes=[
-                f"sequential (prediction from population GD): {result['sequential']['predicted']}",
-                f"trade-off grid: {grid_txt}",
-                f"sweep: {sweep_txt}",
-            ],
-        )
-    if args.json:
-        print_json({k: v for k, v in result.items() if k != "curves"})
-    else:
-        print(claims_table(result))
-    return 0
+    return _report.experiment_main(
+        sys.modules[__name__],
+        "Factual recall: sequential learning, attention/MLP trade-off, facts vs parameters",
+        _notes,
+        argv,
+    )
 
 
 if __name__ == "__main__":

@@ -34,12 +34,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from empirical.experiment import config_from_args, experiment_parser, print_json
+from empirical.experiments import _dynamics_report as _report
 from empirical.experiments._dynamics_report import (
     claim,
-    claims_table,
     torch_threads,
-    write_outputs,
 )
 from memtheory._cli import run_cli
 from memtheory._validate import as_float, as_int
@@ -532,38 +530,24 @@ def figure(result: dict, path) -> None:
     plt.close(fig)
 
 
+def _notes(result: dict, config) -> list:
+    """Free-text notes of ``summary.md``."""
+    return [
+        f"spikes: {result['spikes']}",
+        f"sweep: {dict((k, v) for k, v in result['sweep'].items())}",
+        f"underparameterized: {result['underparameterized']}",
+        "Measurement = torch GD on the full W in float64 (gradient written out; the "
+        "Hessian check uses autograd); predictions = memtheory.dynamics.",
+        "The orthonormal dynamics depend on p only (a permuted Zipf law here), not on the "
+        "embeddings or targets, so the seed spread of log-growth and loss-rate is "
+        "round-off.",
+    ]
+
+
 def main(argv=None) -> int:
-    parser = experiment_parser(NAME, PROFILES, __doc__.split("\n\n")[0])
-    args = parser.parse_args(argv)
-    config = config_from_args(PROFILES, args)
-    result = run(config)
-    if args.out:
-        cmd = f"python -m empirical.experiments.{NAME} --profile {args.profile} --out {args.out}"
-        write_outputs(
-            args.out,
-            NAME,
-            config,
-            result,
-            "GD on one associative memory",
-            PAPER,
-            cmd,
-            figure,
-            notes=[
-                f"spikes: {result['spikes']}",
-                f"sweep: {dict((k, v) for k, v in result['sweep'].items())}",
-                f"underparameterized: {result['underparameterized']}",
-                "Measurement = torch GD on the full W in float64 (gradient written out; the "
-                "Hessian check uses autograd); predictions = memtheory.dynamics.",
-                "The orthonormal dynamics depend on p only (a permuted Zipf law here), not on the "
-                "embeddings or targets, so the seed spread of log-growth and loss-rate is "
-                "round-off.",
-            ],
-        )
-    if args.json:
-        print_json({k: v for k, v in result.items() if k != "curves"})
-    else:
-        print(claims_table(result))
-    return 0
+    return _report.experiment_main(
+        sys.modules[__name__], "GD on one associative memory", _notes, argv
+    )
 
 
 if __name__ == "__main__":

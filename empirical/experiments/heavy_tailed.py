@@ -30,12 +30,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from empirical.experiment import config_from_args, experiment_parser, print_json
+from empirical.experiments import _dynamics_report as _report
 from empirical.experiments._dynamics_report import (
     claim,
-    claims_table,
     torch_threads,
-    write_outputs,
 )
 from empirical.tasks.tiered_zipf import tiered_zipf_data, zipf_memory_data
 from memtheory._cli import run_cli
@@ -426,35 +424,24 @@ def figure(result: dict, path) -> None:
     plt.close(fig)
 
 
+def _notes(result: dict, config) -> list:
+    """Free-text notes of ``summary.md``."""
+    return [
+        f"selected step sizes: { ({k: v['lr'] for k, v in result['results'].items()}) }",
+        "half-time ratio = (first step at which the rarest group's loss is half its "
+        "initial value) / (the same for the most frequent group); a group that never gets "
+        "there counts as steps+1 (the ratio is then a lower bound).",
+        "Inputs of the tiered data: i.i.d. U[0,1) (the authors' default generator).",
+    ]
+
+
 def main(argv=None) -> int:
-    parser = experiment_parser(NAME, PROFILES, __doc__.split("\n\n")[0])
-    args = parser.parse_args(argv)
-    config = config_from_args(PROFILES, args)
-    result = run(config)
-    if args.out:
-        cmd = f"python -m empirical.experiments.{NAME} --profile {args.profile} --out {args.out}"
-        write_outputs(
-            args.out,
-            NAME,
-            config,
-            result,
-            "Heavy-tailed class imbalance: GD vs Adam vs sign descent",
-            PAPER,
-            cmd,
-            figure,
-            notes=[
-                f"selected step sizes: { ({k: v['lr'] for k, v in result['results'].items()}) }",
-                "half-time ratio = (first step at which the rarest group's loss is half its "
-                "initial value) / (the same for the most frequent group); a group that never gets "
-                "there counts as steps+1 (the ratio is then a lower bound).",
-                "Inputs of the tiered data: i.i.d. U[0,1) (the authors' default generator).",
-            ],
-        )
-    if args.json:
-        print_json({k: v for k, v in result.items() if k != "curves"})
-    else:
-        print(claims_table(result))
-    return 0
+    return _report.experiment_main(
+        sys.modules[__name__],
+        "Heavy-tailed class imbalance: GD vs Adam vs sign descent",
+        _notes,
+        argv,
+    )
 
 
 if __name__ == "__main__":
