@@ -378,7 +378,7 @@ def outer_product_capacity(
     """
     from scipy.optimize import brentq
 
-    d = as_float("d", d, 2.0, 1e7)
+    d = as_float("d", d, 2.0, 1e12)
     if answers is not None:
         answers = _answers(answers)
     criterion = as_choice("criterion", criterion, CRITERIA)
