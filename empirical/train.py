@@ -37,7 +37,15 @@ import torch.nn.functional as F
 from empirical.tasks.tokens import IGNORE
 from memtheory._validate import as_choice, as_float, as_int
 
-__all__ = ["TrainConfig", "train", "resolve_device", "set_seed", "lr_at", "masked_loss"]
+__all__ = [
+    "TrainConfig",
+    "train",
+    "resolve_device",
+    "set_seed",
+    "lr_at",
+    "masked_loss",
+    "model_loss",
+]
 
 OPTIMIZERS = ("adamw", "sgd")
 SCHEDULES = ("constant", "cosine")
@@ -143,6 +151,26 @@ def masked_loss(logits: torch.Tensor, labels: torch.Tensor, weights=None) -> tor
     return (w * ce).sum() / w.sum()
 
 
+def model_loss(model, inputs: torch.Tensor, labels: torch.Tensor, weights=None) -> torch.Tensor:
+    """:func:`masked_loss` of ``model(inputs)``, with the head applied only where a label is set.
+
+    Models with ``features(inputs) -> (B, T, d)`` and ``output_weight (V, d)`` (Transformer,
+    Mamba) get their logits computed at labelled positions only: with a 20,000-token vocabulary
+    the head is most of the work, and an edge example labels one position of eight. Same value as
+    ``masked_loss(model(inputs), labels, weights)``, up to float rounding.
+    """
+    features = getattr(model, "features", None)
+    if features is None or not hasattr(model, "output_weight"):
+        return masked_loss(model(inputs), labels, weights)
+    mask = labels != IGNORE
+    logits = F.linear(features(inputs)[mask], model.output_weight)
+    if weights is None:
+        return F.cross_entropy(logits, labels[mask])
+    ce = F.cross_entropy(logits, labels[mask], reduction="none")
+    w = weights[:, None].expand_as(labels)[mask].to(ce.dtype)
+    return (w * ce).sum() / w.sum()
+
+
 def dataset_loss(model, inputs, labels, weights=None, max_logits: int = 1 << 23) -> float:
     """:func:`masked_loss` over a whole dataset in eval mode, in row chunks of at most
     ``max_logits`` logits (so a 20k-token vocabulary does not need one giant logit tensor)."""
@@ -164,7 +192,7 @@ def dataset_loss(model, inputs, labels, weights=None, max_logits: int = 1 << 23)
                 m = (w[:, None] * (y != IGNORE)).double()
                 if float(m.sum()) == 0.0:
                     continue
-                total += masked_loss(model(x), y, w).double().cpu() * m.sum().cpu()
+                total += model_loss(model, x, y, w).double().cpu() * m.sum().cpu()
                 mass += m.sum().cpu()
     finally:
         model.train(was_training)
@@ -411,13 +439,13 @@ def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weigh
                     lr = lr_at(config, min(step, max(config.steps - 1, 0)))
                     if step == config.steps:  # last row: loss only, no update
                         with torch.no_grad():
-                            loss = masked_loss(model(x), y, w)
+                            loss = model_loss(model, x, y, w)
                     else:
                         if lr != current_lr:
                             for group in optimizer.param_groups:
                                 group["lr"] = lr
                             current_lr = lr
-                        loss = masked_loss(model(x), y, w)
+                        loss = model_loss(model, x, y, w)
                         optimizer.zero_grad(set_to_none=True)
                         loss.backward()
                         if config.grad_clip is not None:

@@ -178,9 +178,13 @@ class Mamba(nn.Module):
     def output_weight(self) -> torch.Tensor:
         return self.token_embedding if self.lm_head_weight is None else self.lm_head_weight
 
-    def forward(self, inputs: torch.Tensor, reference: bool = False) -> torch.Tensor:
-        """Logits; ``reference=True`` runs the slow sequential scan instead of the parallel one."""
+    def features(self, inputs: torch.Tensor, reference: bool = False) -> torch.Tensor:
+        """The normalized last hidden state ``(B, T, d)``, the input of the tied head."""
         x = F.embedding(inputs, self.token_embedding)
         for block in self.blocks:
             x = block(x, reference=reference)
-        return F.linear(self.norm_f(x), self.output_weight)
+        return self.norm_f(x)
+
+    def forward(self, inputs: torch.Tensor, reference: bool = False) -> torch.Tensor:
+        """Logits; ``reference=True`` runs the slow sequential scan instead of the parallel one."""
+        return F.linear(self.features(inputs, reference), self.output_weight)

@@ -185,7 +185,8 @@ class Transformer(nn.Module):
         """The LM-head matrix (``token_embedding`` itself when tied)."""
         return self.token_embedding if self.lm_head_weight is None else self.lm_head_weight
 
-    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+    def features(self, inputs: torch.Tensor) -> torch.Tensor:
+        """The normalized last hidden state ``(B, T, d)``, the input of the head."""
         T = inputs.shape[1]
         if T > self.config.max_len:
             raise ValueError(f"sequence length {T} exceeds max_len={self.config.max_len}")
@@ -197,4 +198,7 @@ class Transformer(nn.Module):
         x = self.drop(x)
         for block in self.blocks:
             x = block(x)
-        return F.linear(self.ln_f(x), self.output_weight)
+        return self.ln_f(x)
+
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        return F.linear(self.features(inputs), self.output_weight)

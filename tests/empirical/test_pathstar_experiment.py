@@ -136,3 +136,32 @@ def test_quick_main_recipe_generalizes_to_heldout_leaves():
     rec = ps.run(cfg)["records"][0]
     assert rec["heldout_exact_match"] >= 0.5, rec["heldout_exact_match"]
     assert rec["heldout_first_token_acc"] > 10 * rec["chance"]
+
+
+def test_boundary_table_classes():
+    from empirical.experiments.pathstar import boundary_table
+
+    def rec(d, ell, final, peak, width=32):
+        return {
+            "recipe": "mixed",
+            "tag": "",
+            "degree": d,
+            "length": ell,
+            "d_model": width,
+            "heldout_exact_match": final,
+            "heldout_exact_match_peak": peak,
+        }
+
+    text = boundary_table(
+        [
+            rec(50, 4, 0.9, 0.95),
+            rec(100, 4, 0.2, 0.9),
+            rec(50, 6, 0.1, 0.15),
+            rec(100, 6, 0.45, 0.52),
+        ]
+    )
+    rows = text.splitlines()
+    assert "d=50" in rows[1] and "d=100" in rows[1]
+    assert rows[3].split("|")[1].split() == ["0.90/0.95", "A", "0.20/0.90", "T"]
+    assert rows[4].split("|")[1].split() == ["0.10/0.15", "F", "0.45/0.52", "-"]
+    assert boundary_table([]) == ""

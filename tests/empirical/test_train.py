@@ -261,3 +261,20 @@ def test_dataset_loss_in_chunks_equals_one_pass():
     chunked = dataset_loss(model, inputs, labels, w, max_logits=100)  # 2 rows per chunk
     assert_allclose(chunked, one_pass, rtol=1e-13)
     assert not model.training
+
+
+@pytest.mark.parametrize("name", ["transformer", "mamba", "node2vec"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_model_loss_heads_labelled_positions_only_same_value(name, weighted):
+    from empirical.train import masked_loss, model_loss
+
+    graph = irregular()
+    inputs, labels = edge_dataset(graph)
+    w = eq1_weights(graph) if weighted else None
+    model = build_model(name, graph.n + 9, seed=0).double()
+    full = masked_loss(model(inputs), labels, w)
+    fast = model_loss(model, inputs, labels, w)
+    assert_allclose(fast.item(), full.item(), rtol=1e-13)
+    (g_full,) = torch.autograd.grad(full, model.token_embedding)
+    (g_fast,) = torch.autograd.grad(fast, model.token_embedding)
+    assert_allclose(g_fast.numpy(), g_full.numpy(), rtol=1e-10, atol=1e-14)
