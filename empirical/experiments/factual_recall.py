@@ -122,7 +122,7 @@ class FactualRecallConfig:
 
 
 # rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
-EXPECTED_SECONDS = {"quick": 410}
+EXPECTED_SECONDS = {"quick": 370}
 
 PROFILES = {
     "quick": FactualRecallConfig(),

@@ -130,7 +130,7 @@ class PathStarConfig:
 
 
 # rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
-EXPECTED_SECONDS = {"quick": 370}
+EXPECTED_SECONDS = {"quick": 260}
 
 PROFILES = {
     "quick": PathStarConfig(
