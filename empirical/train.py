@@ -142,13 +142,8 @@ def lr_at(config: TrainConfig, step: int) -> float:
 
 def masked_loss(logits: torch.Tensor, labels: torch.Tensor, weights=None) -> torch.Tensor:
     """Mean cross-entropy over positions with ``labels != IGNORE`` (row-weighted if given)."""
-    flat_logits = logits.reshape(-1, logits.shape[-1])
-    flat_labels = labels.reshape(-1)
-    if weights is None:
-        return F.cross_entropy(flat_logits, flat_labels, ignore_index=IGNORE)
-    ce = F.cross_entropy(flat_logits, flat_labels, ignore_index=IGNORE, reduction="none")
-    w = (weights[:, None] * (labels != IGNORE)).reshape(-1).to(ce.dtype)
-    return (w * ce).sum() / w.sum()
+    mask = labels != IGNORE
+    return _labelled_loss(logits[mask], labels, mask, weights)
 
 
 def model_loss(model, inputs: torch.Tensor, labels: torch.Tensor, weights=None) -> torch.Tensor:
@@ -164,6 +159,12 @@ def model_loss(model, inputs: torch.Tensor, labels: torch.Tensor, weights=None) 
         return masked_loss(model(inputs), labels, weights)
     mask = labels != IGNORE
     logits = F.linear(features(inputs)[mask], model.output_weight)
+    return _labelled_loss(logits, labels, mask, weights)
+
+
+def _labelled_loss(logits, labels, mask, weights) -> torch.Tensor:
+    """Mean cross-entropy of ``logits`` (one row per ``True`` of ``mask``) against
+    ``labels[mask]``, each position weighted by its row's weight when ``weights`` is given."""
     if weights is None:
         return F.cross_entropy(logits, labels[mask])
     ce = F.cross_entropy(logits, labels[mask], reduction="none")

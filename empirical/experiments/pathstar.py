@@ -49,6 +49,7 @@ from empirical.tasks.pathstar import (
     path_prefixes,
     path_targets,
 )
+from empirical.tasks.tokens import IGNORE
 from memtheory._cli import run_cli
 from memtheory._validate import as_choice, as_int
 
@@ -301,7 +302,7 @@ def _param_flops_per_token(model, vocab_size: int, labels=None) -> float:
             continue
         n += p.numel()
     d = model.token_embedding.shape[1]
-    labelled = 1.0 if labels is None else float((torch.as_tensor(labels) != -100).float().mean())
+    labelled = 1.0 if labels is None else float((torch.as_tensor(labels) != IGNORE).float().mean())
     return 6.0 * (n + vocab_size * d * labelled)
 
 
@@ -488,12 +489,9 @@ def run_inweights(config: PathStarConfig, spec: RunSpec, ckpt_dir: Path | None) 
         history = r1["history"] + r2["history"][1:]
         flop = 0.0
         for r, labels in ((r1, ye), (r2, yp)):
-            tokens += r["tokens_per_sec"] * r["seconds"]
-            flop += (
-                r["tokens_per_sec"]
-                * r["seconds"]
-                * _param_flops_per_token(model, task.vocab.size, labels)
-            )
+            phase_tokens = r["tokens_per_sec"] * r["seconds"]
+            tokens += phase_tokens
+            flop += phase_tokens * _param_flops_per_token(model, task.vocab.size, labels)
         seconds = r1["seconds"] + r2["seconds"]
         shape = (xp.shape[0] + xe.shape[0], max_len)
     else:
@@ -970,9 +968,9 @@ def claims_report(records: list[dict]) -> str:
         return _mean_sd([r.get(key) for r in rs])
 
     mixed = pick("mixed")
-    widths = {r["d_model"] for r in mixed}
-    for d, ell, wd in sorted({(r["degree"], r["length"], r["d_model"]) for r in mixed}):
-        rs = [r for r in mixed if (r["degree"], r["length"], r["d_model"]) == (d, ell, wd)]
+    cells = _mixed_cells(records)
+    widths = {wd for _, _, wd in cells}
+    for (d, ell, wd), rs in cells.items():
         width = f" width {wd}" if len(widths) > 1 else ""
         lines.append(
             f"1. mixed d={d} l={ell}{width} ({len(rs)} seed{'s' * (len(rs) > 1)}): held-out "
@@ -1056,6 +1054,15 @@ def claims_report(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _mixed_cells(records: list[dict]) -> dict:
+    """The main-grid ``mixed`` runs by ``(degree, length, d_model)``, sorted, seeds together."""
+    cells: dict = {}
+    for r in records:
+        if r["recipe"] == "mixed" and r.get("tag", "") == "":
+            cells.setdefault((r["degree"], r["length"], r["d_model"]), []).append(r)
+    return dict(sorted(cells.items()))
+
+
 #: boundary classes of :func:`boundary_table` (held-out exact match, mean over seeds)
 APPEARS, TRANSIENT_DROP = 0.5, 0.1
 
@@ -1068,11 +1075,11 @@ def boundary_table(records: list[dict]) -> str:
     otherwise (peak just above 0.5, final just below it). The ``sweep`` profile's finding is
     where the classes change.
     """
-    mixed = [r for r in records if r["recipe"] == "mixed" and r.get("tag", "") == ""]
-    if not mixed:
+    cells = _mixed_cells(records)
+    if not cells:
         return ""
-    degrees = sorted({r["degree"] for r in mixed})
-    rows = sorted({(r["length"], r["d_model"]) for r in mixed})
+    degrees = sorted({d for d, _, _ in cells})
+    rows = sorted({(ell, wd) for _, ell, wd in cells})
     head = f"{'length':>6} {'width':>5} | " + " ".join(f"{'d=' + str(d):>13}" for d in degrees)
     lines = [
         "held-out exact match final/peak (A appears: final >= 0.5; T transient: peak - final "
@@ -1081,11 +1088,11 @@ def boundary_table(records: list[dict]) -> str:
         "-" * len(head),
     ]
     for ell, wd in rows:
-        cells = []
+        shown = []
         for d in degrees:
-            rs = [r for r in mixed if (r["degree"], r["length"], r["d_model"]) == (d, ell, wd)]
+            rs = cells.get((d, ell, wd))
             if not rs:
-                cells.append(f"{'':>13}")
+                shown.append(f"{'':>13}")
                 continue
             fin = float(np.mean([r["heldout_exact_match"] for r in rs]))
             peak = float(np.mean([r["heldout_exact_match_peak"] for r in rs]))
@@ -1097,8 +1104,8 @@ def boundary_table(records: list[dict]) -> str:
                 tag = "F"
             else:
                 tag = "-"
-            cells.append(f"{fin:.2f}/{peak:.2f} {tag:>3}")
-        lines.append(f"{ell:>6} {wd:>5} | " + " ".join(cells))
+            shown.append(f"{fin:.2f}/{peak:.2f} {tag:>3}")
+        lines.append(f"{ell:>6} {wd:>5} | " + " ".join(shown))
     return "\n".join(lines)
 
 
