@@ -9,6 +9,8 @@ An experiment module defines a config dataclass, ``PROFILES = {"quick": Config(.
         config = config_from_args(PROFILES, args)
         result = run(config)
         ...
+
+or, for modules with ``write_outputs`` and ``summary_markdown``, :func:`summary_main`.
 """
 
 from __future__ import annotations
@@ -57,3 +59,20 @@ def print_json(obj) -> None:
     """Print ``obj`` as JSON on stdout (numpy values and dataclasses converted)."""
     json.dump(to_jsonable(obj), sys.stdout, indent=2)
     sys.stdout.write("\n")
+
+
+def summary_main(module, argv=None) -> int:
+    """``main`` of an experiment module with ``NAME``, ``PROFILES``, ``run``,
+    ``write_outputs(result, out)`` and ``summary_markdown(result)``: parse the standard flags,
+    run, write the outputs with ``--out``, print the result as JSON with ``--json`` and the
+    markdown summary otherwise."""
+    parser = experiment_parser(module.NAME, module.PROFILES, module.__doc__)
+    args = parser.parse_args(argv)
+    result = module.run(config_from_args(module.PROFILES, args))
+    if args.out:
+        module.write_outputs(result, args.out)
+    if args.json:
+        print_json(result)
+    else:
+        sys.stdout.write(module.summary_markdown(result))
+    return 0

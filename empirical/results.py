@@ -18,11 +18,20 @@ from pathlib import Path
 import numpy as np
 
 
-def _atomic_write_bytes(path, data: bytes) -> Path:
+def _file_mode() -> int:
+    """Permissions a plain ``open(path, "w")`` would give (mkstemp's are 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def atomic_write_bytes(path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temp file in the same folder, fsync, rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, _file_mode())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -37,7 +46,20 @@ def _atomic_write_bytes(path, data: bytes) -> Path:
 
 def atomic_write_text(path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (temp file in the same folder, then rename)."""
-    return _atomic_write_bytes(path, text.encode("utf-8"))
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_save_figure(fig, path, dpi: int = 100) -> Path:
+    """Render matplotlib figure ``fig`` to ``path`` atomically (format from the suffix), then
+    close it."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, dpi=dpi, format=Path(path).suffix.lstrip(".") or "png")
+    plt.close(fig)
+    return atomic_write_bytes(path, buf.getvalue())
 
 
 def to_jsonable(obj):
@@ -91,7 +113,7 @@ def atomic_save_npz(path, **arrays) -> Path:
 
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
-    return _atomic_write_bytes(path, buf.getvalue())
+    return atomic_write_bytes(path, buf.getvalue())
 
 
 def versions() -> dict:

@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import io
 import math
-import os
 import random
 import signal
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from empirical.results import atomic_write_bytes
 from empirical.tasks.tokens import IGNORE
 from memtheory._validate import as_choice, as_float, as_int
 
@@ -220,18 +220,9 @@ def _fingerprint(config: TrainConfig) -> dict:
 
 
 def _atomic_torch_save(obj, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            torch.save(obj, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    atomic_write_bytes(path, buf.getvalue())
 
 
 class _Batches:

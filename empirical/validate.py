@@ -23,6 +23,7 @@ from pathlib import Path
 from empirical.claims import Claim, all_claims
 from empirical.results import (
     append_jsonl,
+    atomic_save_figure,
     atomic_write_jsonl,
     atomic_write_text,
     read_jsonl,
@@ -244,8 +245,7 @@ def _claim_figure(line: dict, fig_dir: Path) -> str | None:
     fig.tight_layout()
     fig_dir.mkdir(parents=True, exist_ok=True)
     path = fig_dir / f"{line['claim']}.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    atomic_save_figure(fig, path, dpi=110)
     return str(path)
 
 

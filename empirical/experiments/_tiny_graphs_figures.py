@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from empirical.results import atomic_save_figure
+
 
 def _plt():
     import matplotlib
@@ -86,8 +88,7 @@ def embeddings_figure(result, graph_edges, se, path) -> bool:
         fontsize=9,
     )
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    atomic_save_figure(fig, path, dpi=90)
     return drawn
 
 
@@ -114,8 +115,7 @@ def cosine_figure(result, g, adjacency, path) -> None:
             ax.set_yticks([])
     fig.suptitle(f"{g}: cosine similarity of node embeddings (seed {seed})", fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    atomic_save_figure(fig, path, dpi=90)
 
 
 def spectrum_figure(result, g, eigvals, path) -> None:
@@ -147,8 +147,7 @@ def spectrum_figure(result, g, eigvals, path) -> None:
     axes[1].legend(fontsize=6, ncol=4)
     fig.suptitle(g, fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    atomic_save_figure(fig, path, dpi=90)
 
 
 def curves_figure(result, g, path) -> None:
@@ -187,8 +186,7 @@ def curves_figure(result, g, path) -> None:
     axes[0][0].legend(fontsize=5)
     fig.suptitle(f"{g}: memorization vs geometry over training", fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    atomic_save_figure(fig, path, dpi=90)
 
 
 def knobs_figure(result, path) -> bool:
@@ -213,8 +211,7 @@ def knobs_figure(result, path) -> bool:
     ax.legend(fontsize=7)
     ax.set_title("cycle 15, 1-layer net width 512: knobs (notes §10.2)", fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    atomic_save_figure(fig, path, dpi=90)
     return True
 
 

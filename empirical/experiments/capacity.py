@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-from empirical.experiment import config_from_args, experiment_parser, print_json
+from empirical.experiment import summary_main
 from empirical.models import assoc_memory as am
-from empirical.results import atomic_write_jsonl, atomic_write_text, record
+from empirical.results import atomic_save_figure, atomic_write_jsonl, atomic_write_text, record
 from empirical.tasks import associative as tasks
 from memtheory import capacity as theory
 from memtheory._validate import as_choice, as_float, as_int
@@ -654,11 +654,7 @@ def save_figures(result: dict, out: Path) -> list[Path]:
         ax.set_title(f"MLP memory (M = {mm['answers']}): m d = c N")
         ax.legend(fontsize=7)
     fig.tight_layout()
-    path = out / "capacity.png"
-    tmp = out / ".capacity.png.tmp.png"
-    fig.savefig(tmp, dpi=120)
-    plt.close(fig)
-    tmp.replace(path)
+    path = atomic_save_figure(fig, out / "capacity.png", dpi=120)
     paths.append(path)
     return paths
 
@@ -677,17 +673,7 @@ def write_outputs(result: dict, out) -> None:
 
 
 def main(argv=None):
-    parser = experiment_parser(NAME, PROFILES, __doc__)
-    args = parser.parse_args(argv)
-    config = config_from_args(PROFILES, args)
-    result = run(config)
-    if args.out:
-        write_outputs(result, args.out)
-    if args.json:
-        print_json(result)
-    else:
-        sys.stdout.write(summary_markdown(result))
-    return 0
+    return summary_main(sys.modules[__name__], argv)
 
 
 if __name__ == "__main__":

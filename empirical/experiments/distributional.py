@@ -40,6 +40,7 @@ from empirical.experiments._dynamics_report import (
     torch_threads,
 )
 from empirical.models.two_layer import TwoLayerConfig, TwoLayerTransformer
+from empirical.results import atomic_save_figure
 from empirical.tasks.noisy_recall import NoisyRecallTask, build_language, sample_batch
 from memtheory._cli import run_cli
 from memtheory._validate import as_choice, as_float, as_int
@@ -343,8 +344,7 @@ def figure(result: dict, path) -> None:
     ax[2].set_xticks(range(len(keys)), keys, rotation=40, ha="right", fontsize=7)
     ax[2].set(title="per-layer probes (mean over seeds)", ylim=(0, 1.05))
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    atomic_save_figure(fig, path, dpi=100)
 
 
 def _notes(result: dict, config) -> list:

@@ -39,6 +39,7 @@ from empirical.models.factual import (
     OneLayerFactual,
     OneLayerFactualConfig,
 )
+from empirical.results import atomic_save_figure
 from empirical.tasks.factual_recall import (
     FactualRecallTask,
     all_facts_batch,
@@ -566,8 +567,7 @@ def figure(result: dict, path) -> None:
     ax[2].set(title="facts vs parameters", xlabel="4 H d_h d + 2 m d", ylabel="facts S^2")
     ax[2].legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    atomic_save_figure(fig, path, dpi=100)
 
 
 def _notes(result: dict, config) -> list:

@@ -39,6 +39,7 @@ from empirical.experiments._dynamics_report import (
     claim,
     torch_threads,
 )
+from empirical.results import atomic_save_figure
 from memtheory._cli import run_cli
 from memtheory._validate import as_float, as_int
 
@@ -526,8 +527,7 @@ def figure(result: dict, path) -> None:
     ax[1, 2].set(title="d=2: GD 0-1 error minus best", xlabel="gap")
     ax[1, 2].legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    atomic_save_figure(fig, path, dpi=100)
 
 
 def _notes(result: dict, config) -> list:

@@ -35,6 +35,7 @@ from empirical.experiments._dynamics_report import (
     claim,
     torch_threads,
 )
+from empirical.results import atomic_save_figure
 from empirical.tasks.tiered_zipf import tiered_zipf_data, zipf_memory_data
 from memtheory._cli import run_cli
 from memtheory._validate import as_float, as_int
@@ -420,8 +421,7 @@ def figure(result: dict, path) -> None:
             )
         ax[i, 0].set_ylabel("group loss (dark = frequent, yellow = rare)")
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    atomic_save_figure(fig, path, dpi=100)
 
 
 def _notes(result: dict, config) -> list:

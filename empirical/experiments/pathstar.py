@@ -38,7 +38,13 @@ import torch
 
 from empirical.decoding import path_accuracy
 from empirical.experiment import config_from_args, experiment_parser, print_json
-from empirical.results import append_jsonl, atomic_write_json, atomic_write_text, read_jsonl
+from empirical.results import (
+    append_jsonl,
+    atomic_save_figure,
+    atomic_write_json,
+    atomic_write_text,
+    read_jsonl,
+)
 from empirical.tasks.pathstar import (
     edge_examples,
     incontext_examples,
@@ -713,8 +719,7 @@ def save_figures(geom: dict, rec: dict, out_dir: Path) -> list[str]:
     )
     fig.tight_layout()
     f1 = out_dir / f"geometry-{name}.png"
-    fig.savefig(f1, dpi=90)
-    plt.close(fig)
+    atomic_save_figure(fig, f1, dpi=90)
     files.append(str(f1))
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     curve = rec["curve"]
@@ -734,8 +739,7 @@ def save_figures(geom: dict, rec: dict, out_dir: Path) -> list[str]:
     ax.set_title(name)
     fig.tight_layout()
     f2 = out_dir / f"curve-{name}.png"
-    fig.savefig(f2, dpi=90)
-    plt.close(fig)
+    atomic_save_figure(fig, f2, dpi=90)
     files.append(str(f2))
     return files
 

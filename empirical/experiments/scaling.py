@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from empirical.experiment import config_from_args, experiment_parser, print_json
+from empirical.experiment import summary_main
 from empirical.models import assoc_memory as am
-from empirical.results import atomic_write_jsonl, atomic_write_text, record
+from empirical.results import atomic_save_figure, atomic_write_jsonl, atomic_write_text, record
 from empirical.tasks import associative as tasks
 from memtheory import scaling as theory
 from memtheory._validate import as_choice, as_float, as_int
@@ -400,11 +400,7 @@ def save_figures(result: dict, out: Path) -> list[Path]:
         ax.set_title(f"error against {label}")
         ax.legend(fontsize=6)
     fig.tight_layout()
-    path = out / "scaling.png"
-    tmp = out / ".scaling.png.tmp.png"
-    fig.savefig(tmp, dpi=120)
-    plt.close(fig)
-    tmp.replace(path)
+    path = atomic_save_figure(fig, out / "scaling.png", dpi=120)
     return [path]
 
 
@@ -429,17 +425,7 @@ def write_outputs(result: dict, out) -> None:
 
 
 def main(argv=None):
-    parser = experiment_parser(NAME, PROFILES, __doc__)
-    args = parser.parse_args(argv)
-    config = config_from_args(PROFILES, args)
-    result = run(config)
-    if args.out:
-        write_outputs(result, args.out)
-    if args.json:
-        print_json(result)
-    else:
-        sys.stdout.write(summary_markdown(result))
-    return 0
+    return summary_main(sys.modules[__name__], argv)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from empirical.experiment import config_from_args, experiment_parser, print_json
-from empirical.results import atomic_write_jsonl, atomic_write_text, record
+from empirical.results import atomic_save_figure, atomic_write_jsonl, atomic_write_text, record
 from memtheory import graphs as G
 from memtheory import spectral
 from memtheory._cli import run_cli
@@ -183,8 +183,7 @@ def save_figure(result: dict, path: Path) -> None:
     axes[0].legend(fontsize=7)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    atomic_save_figure(fig, path, dpi=110)
 
 
 def summary_markdown(config: SpectralConfig, result: dict) -> str:
