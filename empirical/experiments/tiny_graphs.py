@@ -845,6 +845,33 @@ def run(config: TinyGraphsConfig) -> dict:
         torch.set_num_threads(threads)
 
 
+def _stored_rows(store, timing, cell, keys, train, kind, **fields) -> list[dict]:
+    """The stored rows of every seed in ``keys`` (``{seed: key}``, in order), after training the
+    seeds that have none with ``train(todo)`` (results ``{"seed", "final", "seconds"}``, and
+    ``"history"`` when the trainer keeps one) and storing one record of ``kind`` for each."""
+    todo = [s for s in keys if store.get(keys[s]) is None]
+    if todo:
+        t1 = time.perf_counter()
+        for res in train(todo):
+            s = res["seed"]
+            history = {"history": res["history"]} if "history" in res else {}
+            store.add(
+                record(
+                    NAME,
+                    cell,
+                    res["final"],
+                    seed=s,
+                    wall_time=res["seconds"],
+                    kind=kind,
+                    key=keys[s],
+                    **fields,
+                    **history,
+                )
+            )
+        timing["train_s"] += time.perf_counter() - t1
+    return [store.get(keys[s]) for s in keys]
+
+
 def _run(config: TinyGraphsConfig) -> dict:
     t0, cpu0 = time.perf_counter(), time.process_time()
     store = _Store(config.out)
@@ -929,26 +956,18 @@ def _run(config: TinyGraphsConfig) -> dict:
             }
             fp = _fingerprint(cell)
             keys = {s: _key("assoc_fast", spec, s, fp) for s in seeds}
-            todo = [s for s in seeds if store.get(keys[s]) is None]
-            if todo:
-                t1 = time.perf_counter()
-                for res in train_assoc_fast(infos[spec], cell, todo, config.device):
-                    store.add(
-                        record(
-                            NAME,
-                            cell,
-                            res["final"],
-                            seed=res["seed"],
-                            wall_time=res["seconds"],
-                            kind="assoc_fast",
-                            key=keys[res["seed"]],
-                            graph=spec,
-                            history=res["history"],
-                        )
-                    )
-                timing["train_s"] += time.perf_counter() - t1
-            for s in seeds:
-                row = store.get(keys[s])
+            rows = _stored_rows(
+                store,
+                timing,
+                cell,
+                keys,
+                lambda todo, spec=spec, cell=cell: train_assoc_fast(
+                    infos[spec], cell, todo, config.device
+                ),
+                "assoc_fast",
+                graph=spec,
+            )
+            for s, row in zip(seeds, rows, strict=True):
                 fast.append({"graph": spec, "seed": s, **row["metrics"], "history": row["history"]})
 
     knobs = []
@@ -959,25 +978,18 @@ def _run(config: TinyGraphsConfig) -> dict:
             cell = knob_cell(config, setting)
             fp = _fingerprint(cell)
             keys = {s: _key("knob", setting[0], s, fp) for s in knob_seeds}
-            todo = [s for s in knob_seeds if store.get(keys[s]) is None]
-            if todo:
-                t1 = time.perf_counter()
-                for res in train_knob(info, cell, todo, config.device, config.progress):
-                    store.add(
-                        record(
-                            NAME,
-                            cell,
-                            res["final"],
-                            seed=res["seed"],
-                            wall_time=res["seconds"],
-                            kind="knob",
-                            key=keys[res["seed"]],
-                            setting=setting[0],
-                        )
-                    )
-                timing["train_s"] += time.perf_counter() - t1
-            for s in knob_seeds:
-                row = store.get(keys[s])
+            rows = _stored_rows(
+                store,
+                timing,
+                cell,
+                keys,
+                lambda todo, cell=cell: train_knob(
+                    info, cell, todo, config.device, config.progress
+                ),
+                "knob",
+                setting=setting[0],
+            )
+            for s, row in zip(knob_seeds, rows, strict=True):
                 knobs.append(
                     {"setting": setting[0], "seed": s, **row["metrics"], "config": row["config"]}
                 )
