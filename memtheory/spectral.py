@@ -676,6 +676,17 @@ def _embedding(graph: Graph, V) -> np.ndarray:
     return V
 
 
+def _initial_embedding(g: Graph, V0, dim: int, init_std: float, seed: int) -> np.ndarray:
+    """A copy of ``V0`` (checked to be ``(n, dim)``), or ``N(0, init_std^2)`` entries drawn with
+    ``seed`` when ``V0`` is None."""
+    if V0 is None:
+        return np.random.default_rng(seed).normal(0.0, init_std, size=(g.n, dim))
+    V = _embedding(g, V0).copy()
+    if V.shape[1] != dim:
+        raise ValueError(f"V0 must have shape (n={g.n}, dim={dim}), got {V.shape}")
+    return V
+
+
 def _dense_Q(g: Graph) -> np.ndarray:
     return transition_matrix(g).toarray()
 
@@ -805,12 +816,7 @@ def node2vec_dynamics(
     record_every = as_int("record_every", record_every, minimum=1)
     Q = _dense_Q(g)
     mask = Q > 0
-    if V0 is None:
-        V = np.random.default_rng(seed).normal(0.0, init_std, size=(g.n, dim))
-    else:
-        V = _embedding(g, V0).copy()
-        if V.shape[1] != dim:
-            raise ValueError(f"V0 must have shape (n={g.n}, dim={dim}), got {V.shape}")
+    V = _initial_embedding(g, V0, dim, init_std, seed)
     basis = node2vec_prediction(g, k)
     t0 = time.perf_counter()
     records = []
@@ -866,12 +872,7 @@ def ce_fixed_point(graph, dim, *, V0=None, init_std=1.0, seed=0, gtol=1e-9, max_
     max_iter = as_int("max_iter", max_iter, minimum=1)
     Q = _dense_Q(g)
     mask = Q > 0
-    if V0 is None:
-        V0 = np.random.default_rng(seed).normal(0.0, init_std, size=(g.n, dim))
-    else:
-        V0 = _embedding(g, V0)
-        if V0.shape[1] != dim:
-            raise ValueError(f"V0 must have shape (n={g.n}, dim={dim}), got {V0.shape}")
+    V0 = _initial_embedding(g, V0, dim, init_std, seed)
 
     def fun(x):
         V = x.reshape(g.n, dim)
