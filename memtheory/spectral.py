@@ -25,8 +25,6 @@ CLI: ``python -m memtheory.spectral --graph cycle:15 [--k K] [--dynamics --steps
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import json
 import sys
 import time
@@ -35,9 +33,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from memtheory._validate import as_array, as_choice, as_float, as_int
+from memtheory.eigensolvers import (
+    CLUSTER_ATOL,
+    _cluster_end,
+    _dense_spectrum,
+    eigen_clusters,
+    top_eigenpairs,
+)
 from memtheory.graphs import Graph
 
 __all__ = [
@@ -72,8 +76,6 @@ __all__ = [
 
 #: graphs with at most this many nodes are diagonalized densely (``numpy.linalg.eigh``)
 DENSE_MAX_N = 2000
-#: two eigenvalues of :math:`-L` closer than this belong to one degenerate cluster
-CLUSTER_ATOL = 1e-8
 #: singular values below ``RANK_RTOL * sigma_max`` do not count in the measured rank
 RANK_RTOL = 1e-3
 
@@ -143,247 +145,6 @@ def normalized_adjacency(graph) -> sp.csr_matrix:
     d = _degrees_for_inverse(g)
     s = sp.diags(1.0 / np.sqrt(d))
     return sp.csr_matrix(s @ g.adjacency() @ s)
-
-
-# --------------------------------------------------------------------------------------------
-# eigen-solvers
-# --------------------------------------------------------------------------------------------
-_BLAS_SYMBOLS = (
-    ("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
-    ("scipy_openblas_set_num_threads", "scipy_openblas_get_num_threads"),
-    ("openblas_set_num_threads64_", "openblas_get_num_threads64_"),
-    ("openblas_set_num_threads", "openblas_get_num_threads"),
-)
-
-
-def _openblas_handles():
-    """(set, get) function pairs of every OpenBLAS loaded in this process (Linux; else [])."""
-    handles = []
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as fh:
-            paths = {ln.split()[-1] for ln in fh if "openblas" in ln.lower() and ".so" in ln}
-    except OSError:
-        return handles
-    for path in sorted(paths):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for set_name, get_name in _BLAS_SYMBOLS:
-            if hasattr(lib, set_name) and hasattr(lib, get_name):
-                handles.append((getattr(lib, set_name), getattr(lib, get_name)))
-                break
-    return handles
-
-
-@contextlib.contextmanager
-def _single_thread_blas():
-    """Run the block with OpenBLAS limited to one thread, then restore (best effort).
-
-    ARPACK's Lanczos steps are level-2 BLAS calls on ``n x ncv`` blocks; on a 2-core machine a
-    multi-threaded OpenBLAS spends most of its time synchronizing there (measured: 8 s instead
-    of 74 s for ``eigsh`` on a 20,000-node graph under load). No-op when OpenBLAS is not found.
-    """
-    handles = _openblas_handles()
-    saved = []
-    for set_fn, get_fn in handles:
-        try:
-            saved.append((set_fn, int(get_fn())))
-            set_fn(1)
-        except (OSError, ValueError):  # pragma: no cover - exotic builds
-            continue
-    try:
-        yield
-    finally:
-        for set_fn, old in saved:
-            set_fn(old)
-
-
-def eigen_clusters(eigenvalues, atol: float = CLUSTER_ATOL) -> list[tuple[int, int]]:
-    """Split descending ``eigenvalues`` into degenerate clusters ``[(start, stop), ...]``.
-
-    Consecutive eigenvalues closer than ``atol`` share a cluster (single linkage).
-    """
-    w = as_array("eigenvalues", eigenvalues, ndim=1)
-    atol = as_float("atol", atol, 0.0)
-    if w.size == 0:
-        return []
-    breaks = np.flatnonzero(np.abs(np.diff(w)) > atol) + 1
-    edges = np.concatenate([[0], breaks, [w.size]])
-    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
-
-
-def _cluster_end(w: np.ndarray, k: int, atol: float) -> int:
-    """Smallest k' >= k such that w[k'-1] and w[k'] are not in the same cluster."""
-    while k < w.size and abs(w[k - 1] - w[k]) <= atol:
-        k += 1
-    return k
-
-
-#: shift-invert is used when the RCM-banded Cholesky factor has at most this many entries
-BANDED_MAX_ENTRIES = 40_000_000
-#: ... and its factorization at most this many flops (n * bandwidth^2)
-BANDED_MAX_FLOPS = 2e10
-
-
-def _rcm_band(M: sp.csr_matrix):
-    """Reverse Cuthill-McKee permutation of symmetric ``M`` and the resulting bandwidth."""
-    from scipy.sparse.csgraph import reverse_cuthill_mckee
-
-    perm = reverse_cuthill_mckee(sp.csr_matrix(M), symmetric_mode=True)
-    inv = np.empty_like(perm)
-    inv[perm] = np.arange(perm.size)
-    C = sp.coo_matrix(M)
-    bw = int(np.max(np.abs(inv[C.row] - inv[C.col]))) if C.nnz else 0
-    return perm, inv, bw
-
-
-def _banded_cholesky_of_shift(M: sp.csr_matrix, sigma: float, inv: np.ndarray, bw: int):
-    r"""Upper banded Cholesky factor of ``sigma*I - M`` in RCM order, or None if not PD.
-
-    Success proves :math:`\sigma > \lambda_{\max}(M)` (Sylvester), so shift-invert about
-    ``sigma`` returns the *top* eigenvalues.
-    """
-    n = M.shape[0]
-    B = sp.coo_matrix(sigma * sp.identity(n, format="csr") - M)
-    i, j = inv[B.row], inv[B.col]
-    keep = i <= j
-    ab = np.zeros((bw + 1, n))
-    ab[bw + i[keep] - j[keep], j[keep]] = B.data[keep]
-    try:
-        return sla.cholesky_banded(ab, lower=False, check_finite=False)
-    except np.linalg.LinAlgError:
-        return None
-
-
-def _shift_invert_top(M, kk, tol, ncv, perm, inv, bw, sigma0):
-    """eigsh in shift-invert mode about sigma > lambda_max, with a banded Cholesky solve."""
-    n = M.shape[0]
-    margin = 1e-4
-    for _ in range(40):
-        sigma = sigma0 + margin
-        cb = _banded_cholesky_of_shift(M, sigma, inv, bw)
-        if cb is not None:
-            break
-        margin *= 4.0
-    else:  # pragma: no cover - would need lambda_max > 1e20
-        raise RuntimeError("no shift above the top eigenvalue was found")
-
-    def solve(x):
-        x = np.asarray(x).reshape(n, -1)
-        y = np.empty_like(x, dtype=np.float64)
-        y[perm] = -sla.cho_solve_banded((cb, False), x[perm], check_finite=False)
-        return y  # (M - sigma I)^{-1} x
-
-    op = spla.LinearOperator((n, n), matvec=solve, matmat=solve, dtype=np.float64)
-    v0 = np.random.default_rng(0).standard_normal(n)
-    w, U = spla.eigsh(M, k=kk, sigma=sigma, which="LM", OPinv=op, tol=tol, ncv=ncv, v0=v0)
-    return w, U
-
-
-def top_eigenpairs(
-    M,
-    k,
-    *,
-    tol: float = 1e-9,
-    ncv: int | None = None,
-    guard: int | None = None,
-    method: str = "auto",
-):
-    r"""Top-``k`` eigenpairs of a large sparse symmetric matrix, cluster-aware.
-
-    Returns eigenvalues (descending) and orthonormal eigenvector columns, at least ``k`` of
-    them: ``guard`` extra eigenpairs beyond ``k`` are computed so that a degenerate cluster at
-    the cut is seen whole; the result is extended to the end of that cluster (doubling the
-    guard while the last computed eigenvalue still ties with it, :data:`CLUSTER_ATOL`).
-
-    Methods (``method="auto"`` picks the first that applies):
-
-    * ``"shift-invert"``: when the reverse Cuthill-McKee bandwidth ``b`` keeps the banded
-      Cholesky factor small (``b <= 4 sqrt(n)``, ``n(b+1) <= BANDED_MAX_ENTRIES`` and
-      ``n b^2 <= BANDED_MAX_FLOPS``: grids and other 2-D-like graphs), factor
-      :math:`\sigma I - M` by LAPACK's banded Cholesky at a shift :math:`\sigma` just above
-      :math:`\lambda_{\max}`. Success of the factorization *proves* :math:`\sigma >
-      \lambda_{\max}`, so the eigenvalues nearest :math:`\sigma` are the top ones (the shift
-      starts :math:`10^{-4}` above a cheap lower estimate of :math:`\lambda_{\max}` and is
-      raised until the factorization succeeds); then ARPACK runs in shift-invert mode.
-      Near-degenerate tops (grids: gaps of :math:`10^{-6}` on a spectrum of width 4) become
-      well separated.
-    * ``"lanczos"``: implicitly restarted Lanczos on ``M`` with a larger Krylov space (``ncv``
-      default ``max(2(k+guard)+1, k+guard+32)``, ``guard`` default 1).
-
-    Both run with single-threaded BLAS (see ``_single_thread_blas``: on 2 cores a threaded
-    OpenBLAS makes ARPACK's small level-2 calls many times slower). ``tol`` is ARPACK's
-    relative Ritz tolerance (residual at most ``tol`` times the eigenvalue's modulus, so
-    below ``4e-9`` for :math:`-L`). Exactly degenerate clusters larger than the Krylov space are
-    beyond Lanczos; path-star graphs are handled by symmetry in :func:`spectrum`.
-    """
-    if not sp.issparse(M) and not isinstance(M, np.ndarray):
-        raise ValueError("M must be a scipy.sparse matrix or a numpy array")
-    n = M.shape[0]
-    if M.ndim != 2 or M.shape[1] != n:
-        raise ValueError(f"M must be square, got shape {M.shape}")
-    k = as_int("k", k, minimum=1, maximum=n)
-    tol = as_float("tol", tol, 0.0)
-    as_choice("method", method, ("auto", "lanczos", "shift-invert"))
-    M = sp.csr_matrix(M)
-    band = None
-    if method in ("auto", "shift-invert"):
-        perm, inv, bw = _rcm_band(M)
-        small = (
-            bw <= 4.0 * np.sqrt(n)  # 2-D-like graphs; a band of width ~n is just dense
-            and n * (bw + 1) <= BANDED_MAX_ENTRIES
-            and n * float(bw) ** 2 <= BANDED_MAX_FLOPS
-        )
-        if method == "shift-invert" or small:
-            band = (perm, inv, bw)
-    if guard is None:  # Lanczos pays for every extra pair at the bulk edge; shift-invert not
-        guard = 1 if band is None else max(4, k // 4)
-    guard = as_int("guard", guard, minimum=1)
-    top_est = None
-    if band is not None:
-        # a cheap lower estimate of lambda_max: Rayleigh quotient of the constant vector and a
-        # short, loose Lanczos run; the Cholesky test then certifies the shift above it
-        ones = np.ones(n) / np.sqrt(n)
-        top_est = float(ones @ (M @ ones))
-        with _single_thread_blas():
-            try:
-                th = spla.eigsh(M, k=1, which="LA", tol=1e-4, ncv=min(n, 32), maxiter=20)[0]
-                top_est = max(top_est, float(th[0]))
-            except spla.ArpackNoConvergence as exc:
-                if len(exc.eigenvalues):
-                    top_est = max(top_est, float(np.max(exc.eigenvalues)))
-    while True:
-        kk = min(k + guard, n - 1)
-        if kk <= k or n <= 3 * kk:
-            w, U = _dense_spectrum(M.toarray())
-            kend = _cluster_end(w, k, CLUSTER_ATOL)
-            return w[:kend].copy(), np.ascontiguousarray(U[:, :kend])
-        nv = ncv if ncv is not None else max(2 * kk + 1, kk + 32)
-        nv = min(as_int("ncv", nv, minimum=kk + 2), n)
-        with _single_thread_blas():
-            if band is not None:
-                w, U = _shift_invert_top(M, kk, tol, nv, *band, sigma0=top_est)
-            else:
-                v0 = np.random.default_rng(0).standard_normal(n)
-                w, U = spla.eigsh(M, k=kk, which="LA", tol=tol, ncv=nv, v0=v0)
-        order = np.argsort(w)[::-1]
-        w, U = w[order], U[:, order]
-        kend = _cluster_end(w, k, CLUSTER_ATOL)
-        if kend < kk or kk >= n - 1:
-            break
-        guard *= 2
-    return w[:kend].copy(), _reorthonormalize(U[:, :kend])
-
-
-def _reorthonormalize(U: np.ndarray) -> np.ndarray:
-    Qm, R = np.linalg.qr(U)
-    return Qm * np.sign(np.diag(R))[None, :]
-
-
-def _dense_spectrum(M: np.ndarray):
-    w, U = np.linalg.eigh(M)
-    return w[::-1].copy(), np.ascontiguousarray(U[:, ::-1])
 
 
 def spectrum(graph, k=None):

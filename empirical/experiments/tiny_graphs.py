@@ -834,7 +834,7 @@ def run(config: TinyGraphsConfig) -> dict:
     """
     if not isinstance(config, TinyGraphsConfig):
         raise ValueError(f"config must be a TinyGraphsConfig, got {type(config).__name__}")
-    from memtheory.spectral import _single_thread_blas
+    from memtheory.eigensolvers import _single_thread_blas
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny models: intra-op threads only add contention
