@@ -154,9 +154,11 @@ def spectrum(graph, k=None):
     returns all ``n`` (dense graphs only, :data:`DENSE_MAX_N`); otherwise at least ``k``: the
     request is **extended to the end of the degenerate cluster** that contains the ``k``-th
     eigenvalue (clusters: gaps below :data:`CLUSTER_ATOL`), so that a cluster is never cut, and
-    the returned count can exceed ``k``. Dense ``eigh`` for ``n <= DENSE_MAX_N``, cluster-aware
-    Lanczos (:func:`top_eigenpairs`) above; path-star graphs (``meta`` from
-    :func:`memtheory.graphs.path_star`) use their exact arm-symmetry block reduction.
+    the returned count can exceed ``k``. Dense ``eigh`` for ``n <= DENSE_MAX_N``; path-star
+    graphs (``meta`` from :func:`memtheory.graphs.path_star`) use their exact arm-symmetry block
+    reduction; other graphs :func:`memtheory.eigensolvers.top_eigenpairs` (banded shift-invert
+    or Chebyshev-filtered Lanczos with a probe for missed exact copies: a test, not a proof,
+    measured in ``docs/theory/spectral.md``).
 
     arXiv 2510.26745, Appendix F; cycle eigenvalues :math:`2\cos(2\pi j/n) - 2`.
     """
