@@ -301,8 +301,11 @@ def _vocab_size(graph, rec: dict) -> int:
 EXPECTED_SECONDS = {"quick": 370}
 
 PROFILES = {
+    # knob_steps 3000, not 1000: at 1000 steps the "non-geometric, lr 1e-1" row stopped short
+    # of memorization on a second machine (recovery 0.967 and 0.867 in seeds 0 and 2; 1 at
+    # 3000 and 10^4 steps), and claim 6 reads skewed accuracy at 100% memorization
     "quick": TinyGraphsConfig(
-        max_steps=1000, eval_points=30, knob_steps=1000, knob_seeds=3, check_steps=200
+        max_steps=1000, eval_points=30, knob_steps=3000, knob_seeds=3, check_steps=200
     ),
     "paper": TinyGraphsConfig(
         seeds=5,
