@@ -3,13 +3,13 @@
 Submodules are imported on demand so that ``import memtheory`` stays fast and never loads
 torch, sympy or matplotlib::
 
-    from memtheory import graphs, spectral, geometry, capacity, scaling, dynamics
+    from memtheory import graphs, spectral, eigensolvers, geometry, capacity, scaling, dynamics
 """
 
 import importlib
 
 __version__ = "0.1.0"
-_SUBMODULES = ("graphs", "spectral", "geometry", "capacity", "scaling", "dynamics")
+_SUBMODULES = ("graphs", "spectral", "eigensolvers", "geometry", "capacity", "scaling", "dynamics")
 __all__ = list(_SUBMODULES)
 
 

@@ -87,9 +87,12 @@ def _single_thread_blas():
 
 
 def eigen_clusters(eigenvalues, atol: float = CLUSTER_ATOL) -> list[tuple[int, int]]:
-    """Split descending ``eigenvalues`` into degenerate clusters ``[(start, stop), ...]``.
+    r"""Split descending ``eigenvalues`` into degenerate clusters ``[(start, stop), ...]``.
 
-    Consecutive eigenvalues closer than ``atol`` share a cluster (single linkage).
+    Consecutive eigenvalues closer than ``atol`` share a cluster (single linkage):
+    :math:`i` and :math:`i+1` are in one cluster iff :math:`|\lambda_i - \lambda_{i+1}| \le`
+    ``atol``. The clusters are the degenerate eigenspaces the paper's Node2Vec prediction
+    keeps whole (arXiv 2510.26745, App. F: path-star clusters of multiplicity ``degree - 1``).
     """
     w = as_array("eigenvalues", eigenvalues, ndim=1)
     atol = as_float("atol", atol, 0.0)
@@ -547,6 +550,11 @@ def top_eigenpairs(
     degenerate eigenvalue only through rounding: the filtered route probes for missed copies
     (:func:`_missed_copies`), the plain one does not; neither is a proof (path-star graphs are
     handled by symmetry in :func:`memtheory.spectral.spectrum`).
+
+    References: Lehoucq, Sorensen & Yang, *ARPACK Users' Guide* (SIAM 1998) for the implicitly
+    restarted Lanczos both Lanczos routes call; Saad, *Numerical Methods for Large Eigenvalue
+    Problems* (2nd ed., SIAM 2011), Sec. 8.3 (Chebyshev filters) and Sec. 4.1 (shift-invert);
+    Sylvester's law of inertia for the certified shift.
     """
     if not sp.issparse(M) and not isinstance(M, np.ndarray):
         raise ValueError("M must be a scipy.sparse matrix or a numpy array")
