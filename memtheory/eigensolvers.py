@@ -305,20 +305,22 @@ def _chebyshev_filter(M: sp.csr_matrix, lo: float, cut: float, degree: int, stac
     M2.sort_indices()
     matvec = stack.enter_context(_row_parallel_matvec(M2))
 
-    def deflate(x):
-        return x if Y is None else x - Y @ (Y.T @ x)
-
     def apply(x):
-        x = deflate(np.asarray(x, dtype=np.float64).reshape(n, -1))
+        x = _deflate(np.asarray(x, dtype=np.float64).reshape(n, -1), Y)
         y_prev, y = x, matvec(x)
         y *= 0.5
         for _ in range(degree - 1):
             y_next = matvec(y)
             y_next -= y_prev
             y_prev, y = y, y_next
-        return deflate(y)
+        return _deflate(y, Y)
 
     return spla.LinearOperator((n, n), matvec=apply, matmat=apply, dtype=np.float64)
+
+
+def _deflate(X: np.ndarray, Y) -> np.ndarray:
+    """``(I - YY^T) X`` for orthonormal columns ``Y``; ``X`` itself when ``Y`` is None."""
+    return X if Y is None else X - Y @ (Y.T @ X)
 
 
 def _rayleigh_ritz(M: sp.csr_matrix, Z: np.ndarray):
@@ -434,7 +436,7 @@ def _filtered_eigsh(Mp, kk, lo, cut, top, tol, ncv, v0, norm1, Y=None):
             return None, None
         with contextlib.ExitStack() as stack:
             op = _chebyshev_filter(Mp, lo, cut, _filter_degree(top, lo, cut), stack, Y)
-            v0 = v0 if Y is None else v0 - Y @ (Y.T @ v0)
+            v0 = _deflate(v0, Y)
             try:
                 _, U = spla.eigsh(
                     op,
@@ -448,7 +450,7 @@ def _filtered_eigsh(Mp, kk, lo, cut, top, tol, ncv, v0, norm1, Y=None):
             except spla.ArpackNoConvergence:
                 cut -= 0.1 * (cut - lo)
                 continue
-        w, U = _rayleigh_ritz(Mp, U if Y is None else np.linalg.qr(U - Y @ (Y.T @ U))[0])
+        w, U = _rayleigh_ritz(Mp, U if Y is None else np.linalg.qr(_deflate(U, Y))[0])
         v0 = U.sum(axis=1)
         if w[-1] <= cut:  # the cut was above lambda_kk: lower it below the Ritz values
             cut = float(w[-1]) - 1e-3 * spread
@@ -481,7 +483,7 @@ def _missed_copies(Mp, U, w, lo, cut, top, rng, probes=None):
         op = _chebyshev_filter(Mp, lo, cut, _filter_degree(top, lo, cut), stack, U)
         for _ in range(MULTIPLICITY_ROUNDS):
             X = op.matmat(X)
-            X = np.linalg.qr(X - U @ (U.T @ X))[0]
+            X = np.linalg.qr(_deflate(X, U))[0]
             theta, X = _rayleigh_ritz(Mp, X)
             count = int(np.count_nonzero(theta >= w[-1] - CLUSTER_ATOL))
             if count:
@@ -543,13 +545,13 @@ def top_eigenpairs(
     * ``"lanczos"``: plain implicitly restarted Lanczos on ``M`` (ARPACK, ``tol`` its relative
       Ritz tolerance), the reference the filtered route is tested against.
 
-    Lanczos routes: ``ncv`` defaults to ``max(2(k+guard)+1, k+guard+16)`` (filtered) or
-    ``max(2(k+guard)+1, k+guard+32)`` (plain), ``guard`` to 1. Everything runs with
-    single-threaded BLAS (``_single_thread_blas``: on 2 cores a threaded OpenBLAS makes
-    ARPACK's small level-2 calls many times slower). Single-vector Lanczos sees an exactly
-    degenerate eigenvalue only through rounding: the filtered route probes for missed copies
-    (:func:`_missed_copies`), the plain one does not; neither is a proof (path-star graphs are
-    handled by symmetry in :func:`memtheory.spectral.spectrum`).
+    ``ncv`` defaults to ``max(2(k+guard)+1, k+guard+16)`` on the filtered route and
+    ``max(2(k+guard)+1, k+guard+32)`` on the other two; ``guard`` to 1 on the Lanczos routes.
+    Everything runs with single-threaded BLAS (``_single_thread_blas``: on 2 cores a threaded
+    OpenBLAS makes ARPACK's small level-2 calls many times slower). Single-vector Lanczos sees
+    an exactly degenerate eigenvalue only through rounding: the filtered route probes for missed
+    copies (:func:`_missed_copies`), the plain one does not; neither is a proof (path-star
+    graphs are handled by symmetry in :func:`memtheory.spectral.spectrum`).
 
     References: Lehoucq, Sorensen & Yang, *ARPACK Users' Guide* (SIAM 1998) for the implicitly
     restarted Lanczos both Lanczos routes call; Saad, *Numerical Methods for Large Eigenvalue
@@ -597,16 +599,16 @@ def top_eigenpairs(
             w, U = _dense_spectrum(M.toarray())
             kend = _cluster_end(w, k, CLUSTER_ATOL)
             return w[:kend].copy(), np.ascontiguousarray(U[:, :kend])
-        extra = 16 if method in ("auto", "filtered-lanczos") else 32
-        nv = ncv if ncv is not None else max(2 * kk + 1, kk + extra)
+        filtered = band is None and method != "lanczos"
+        nv = ncv if ncv is not None else max(2 * kk + 1, kk + (16 if filtered else 32))
         nv = min(as_int("ncv", nv, minimum=kk + 2), n)
         with _single_thread_blas():
             if band is not None:
                 w, U = _shift_invert_top(M, kk, tol, nv, *band, sigma0=top_est)
-            elif method == "lanczos":
-                w, U = _plain_lanczos_top(M, kk, tol, nv)
-            else:
+            elif filtered:
                 w, U = _filtered_lanczos_top(M, kk, tol, nv, perm)
+            else:
+                w, U = _plain_lanczos_top(M, kk, tol, nv)
         order = np.argsort(w)[::-1]
         w, U = w[order], U[:, order]
         kend = _cluster_end(w, k, CLUSTER_ATOL)
