@@ -20,7 +20,7 @@ import torch
 from empirical.batched import looped_reference, train_batched
 from empirical.tasks.edges import edge_dataset
 from empirical.train import TrainConfig
-from memtheory._cli import ArgumentParser, run_cli
+from memtheory.cli import ArgumentParser, run_cli
 from memtheory.graphs import parse_graph
 
 MODELS = {

@@ -32,7 +32,7 @@ from torch.func import functional_call, stack_module_state, vmap
 from empirical.models import build_model, model_config
 from empirical.tasks.tokens import IGNORE
 from empirical.train import DTYPES, TrainConfig, _Batches, cpu_settings, lr_at, resolve_device
-from memtheory._validate import as_float, as_int
+from memtheory.checks import as_float, as_int
 
 __all__ = ["train_batched", "looped_reference", "unstack", "model_at"]
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from memtheory._validate import as_int
+from memtheory.checks import as_int
 
 __all__ = [
     "greedy_decode",

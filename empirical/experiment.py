@@ -20,7 +20,7 @@ import json
 import sys
 
 from empirical.results import to_jsonable
-from memtheory._cli import ArgumentParser
+from memtheory.cli import ArgumentParser
 
 
 def experiment_parser(name: str, profiles: dict, description: str | None = None) -> ArgumentParser:

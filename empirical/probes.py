@@ -37,7 +37,7 @@ from empirical.recall_probes import (
     truncate,
 )
 from empirical.tasks.tokens import SPECIALS, Vocab
-from memtheory._validate import as_int
+from memtheory.checks import as_int
 
 __all__ = [
     "embeddings",

@@ -27,7 +27,7 @@ import math
 
 import torch
 
-from memtheory._validate import as_float, as_int
+from memtheory.checks import as_float, as_int
 
 
 def associative_scores(W, in_emb, out_emb) -> torch.Tensor:

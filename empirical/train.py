@@ -35,7 +35,7 @@ import torch.nn.functional as F
 
 from empirical.results import atomic_write_bytes
 from empirical.tasks.tokens import IGNORE
-from memtheory._validate import as_choice, as_float, as_int
+from memtheory.checks import as_choice, as_float, as_int
 
 __all__ = [
     "TrainConfig",

@@ -31,7 +31,7 @@ from empirical.results import (
     versions,
 )
 from empirical.sweep import EXECUTORS, Job, run_jobs
-from memtheory._cli import ArgumentParser, run_cli
+from memtheory.cli import ArgumentParser, run_cli
 
 PROFILES = ("quick", "paper")
 

@@ -36,8 +36,8 @@ import math
 import sys
 from dataclasses import dataclass
 
-from memtheory._cli import ArgumentParser, run_cli
-from memtheory._validate import as_choice, as_float, as_int
+from memtheory.checks import as_choice, as_float, as_int
+from memtheory.cli import ArgumentParser, run_cli
 
 __all__ = [
     "Constant",

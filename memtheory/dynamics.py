@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from memtheory._validate import as_array, as_choice, as_float, as_int
+from memtheory.checks import as_array, as_choice, as_float, as_int
 from memtheory.scaling import zipf
 
 __all__ = [

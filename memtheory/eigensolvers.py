@@ -28,7 +28,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from memtheory._validate import as_array, as_choice, as_float, as_int
+from memtheory.checks import as_array, as_choice, as_float, as_int
 
 __all__ = ["CLUSTER_ATOL", "eigen_clusters", "top_eigenpairs"]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from memtheory._validate import as_array, as_choice, as_float, as_int
+from memtheory.checks import as_array, as_choice, as_float, as_int
 
 __all__ = [
     "column_space",

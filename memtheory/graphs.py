@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 
-from memtheory._validate import as_array, as_choice, as_float, as_int
+from memtheory.checks import as_array, as_choice, as_float, as_int
 
 __all__ = [
     "Graph",

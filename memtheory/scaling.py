@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from memtheory._validate import as_array, as_choice, as_float, as_int
+from memtheory.checks import as_array, as_choice, as_float, as_int
 
 __all__ = [
     "SCHEMES",

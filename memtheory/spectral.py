@@ -34,7 +34,7 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 
-from memtheory._validate import as_array, as_choice, as_float, as_int
+from memtheory.checks import as_array, as_choice, as_float, as_int
 from memtheory.eigensolvers import (
     CLUSTER_ATOL,
     _cluster_end,
@@ -829,7 +829,7 @@ def _print_observation4(args) -> int:
 
 def main(argv=None) -> int:
     """``python -m memtheory.spectral``: spectrum of -L, predicted rank, optional dynamics."""
-    from memtheory._cli import ArgumentParser
+    from memtheory.cli import ArgumentParser
     from memtheory.graphs import GRAPH_SPECS, parse_graph
 
     parser = ArgumentParser(
@@ -925,6 +925,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    from memtheory._cli import run_cli
+    from memtheory.cli import run_cli
 
     sys.exit(run_cli(main, prog="python -m memtheory.spectral"))

@@ -6,7 +6,7 @@ import fnmatch
 import json
 import sys
 
-from memtheory._cli import ArgumentParser, run_cli
+from memtheory.cli import ArgumentParser, run_cli
 from proofs_check._core import load_all, run_check
 
 

@@ -42,8 +42,8 @@ from empirical.experiments._dynamics_report import (
 from empirical.models.two_layer import TwoLayerConfig, TwoLayerTransformer
 from empirical.results import atomic_save_figure
 from empirical.tasks.noisy_recall import NoisyRecallTask, build_language, sample_batch
-from memtheory._cli import run_cli
-from memtheory._validate import as_choice, as_float, as_int
+from memtheory.checks import as_choice, as_float, as_int
+from memtheory.cli import run_cli
 
 NAME = "distributional"
 PAPER = "Chen, Bruna & Bietti 2024, arXiv 2406.03068"

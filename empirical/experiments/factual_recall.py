@@ -46,8 +46,8 @@ from empirical.tasks.factual_recall import (
     make_facts,
     sample_batch,
 )
-from memtheory._cli import run_cli
-from memtheory._validate import as_float, as_int
+from memtheory.checks import as_float, as_int
+from memtheory.cli import run_cli
 
 NAME = "factual_recall"
 PAPER = "Nichani, Lee & Bietti 2024, arXiv 2412.06538"

@@ -40,8 +40,8 @@ from empirical.experiments._dynamics_report import (
     torch_threads,
 )
 from empirical.results import atomic_save_figure
-from memtheory._cli import run_cli
-from memtheory._validate import as_float, as_int
+from memtheory.checks import as_float, as_int
+from memtheory.cli import run_cli
 
 NAME = "gd_associative"
 PAPER = "Cabannes, Simsek & Bietti 2024, arXiv 2402.18724"

@@ -37,8 +37,8 @@ from empirical.experiments._dynamics_report import (
 )
 from empirical.results import atomic_save_figure
 from empirical.tasks.tiered_zipf import tiered_zipf_data, zipf_memory_data
-from memtheory._cli import run_cli
-from memtheory._validate import as_float, as_int
+from memtheory.checks import as_float, as_int
+from memtheory.cli import run_cli
 
 NAME = "heavy_tailed"
 PAPER = "Kunstner et al. 2024, arXiv 2402.19449"

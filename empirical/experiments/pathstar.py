@@ -56,8 +56,8 @@ from empirical.tasks.pathstar import (
     path_targets,
 )
 from empirical.tasks.tokens import IGNORE
-from memtheory._cli import run_cli
-from memtheory._validate import as_choice, as_int
+from memtheory.checks import as_choice, as_int
+from memtheory.cli import run_cli
 
 RECIPES = (
     "mixed",

@@ -31,7 +31,7 @@ from empirical.models import assoc_memory as am
 from empirical.results import atomic_save_figure, atomic_write_jsonl, atomic_write_text, record
 from empirical.tasks import associative as tasks
 from memtheory import scaling as theory
-from memtheory._validate import as_choice, as_float, as_int
+from memtheory.checks import as_choice, as_float, as_int
 
 NAME = "scaling"
 SCHEMES = am.SCHEMES
@@ -429,6 +429,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    from memtheory._cli import run_cli
+    from memtheory.cli import run_cli
 
     sys.exit(run_cli(main, prog=f"python -m empirical.experiments.{NAME}"))

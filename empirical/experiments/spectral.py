@@ -24,7 +24,7 @@ from empirical.experiment import config_from_args, experiment_parser, print_json
 from empirical.results import atomic_save_figure, atomic_write_jsonl, atomic_write_text, record
 from memtheory import graphs as G
 from memtheory import spectral
-from memtheory._cli import run_cli
+from memtheory.cli import run_cli
 
 NAME = "spectral"
 

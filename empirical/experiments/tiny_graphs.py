@@ -99,8 +99,8 @@ from empirical.results import (
     record,
     to_jsonable,
 )
-from memtheory._cli import run_cli
-from memtheory._validate import as_choice, as_float, as_int
+from memtheory.checks import as_choice, as_float, as_int
+from memtheory.cli import run_cli
 
 NAME = "tiny_graphs"
 PAPER = "Noroozizadeh et al. 2025, arXiv 2510.26745 (Observations 3a, 4, 5, 7; App. C.3)"

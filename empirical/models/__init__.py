@@ -17,7 +17,7 @@ from empirical.models.mamba import Mamba, MambaConfig
 from empirical.models.node2vec import Node2Vec, Node2VecConfig, node2vec_objective
 from empirical.models.one_layer import OneLayer, OneLayerConfig
 from empirical.models.transformer import Transformer, TransformerConfig
-from memtheory._validate import as_choice, as_int
+from memtheory.checks import as_choice, as_int
 
 __all__ = [
     "MODEL_NAMES",

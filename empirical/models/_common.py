@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from memtheory._validate import as_choice, as_float, as_int
+from memtheory.checks import as_choice, as_float, as_int
 
 INITS = ("default", "non_geometric")
 DEFAULT_STD = 0.02

@@ -21,7 +21,7 @@ import dataclasses
 
 import numpy as np
 
-from memtheory._validate import as_choice, as_float, as_int
+from memtheory.checks import as_choice, as_float, as_int
 
 # ------------------------------------------------------------------------------------------
 # embeddings

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from memtheory._validate import as_float, as_int
+from memtheory.checks import as_float, as_int
 
 
 @dataclass(frozen=True)

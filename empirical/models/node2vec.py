@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from empirical.models._common import check_width, make_token_embedding
-from memtheory._validate import as_float
+from memtheory.checks import as_float
 
 
 @dataclass

@@ -31,7 +31,7 @@ from empirical.models._common import (
     embedding_std,
     make_token_embedding,
 )
-from memtheory._validate import as_choice, as_float
+from memtheory.checks import as_choice, as_float
 
 POSITIONS = ("learned", "sinusoidal", "none")
 

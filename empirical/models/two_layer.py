@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from memtheory._validate import as_int
+from memtheory.checks import as_int
 
 FF_LAYERS = ((), (1,), (2,), (1, 2))
 

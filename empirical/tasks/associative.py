@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from memtheory import scaling
-from memtheory._validate import as_float, as_int
+from memtheory.checks import as_float, as_int
 
 
 def identity_facts(n: int) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from empirical.tasks.tokens import IGNORE, Vocab
-from memtheory._validate import as_choice
+from memtheory.checks import as_choice
 from memtheory.graphs import DIRECTIONS, Graph
 
 __all__ = ["edge_dataset", "edge_pairs", "edge_targets", "eq1_weights", "check_edge_graph"]

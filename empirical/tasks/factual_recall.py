@@ -30,7 +30,7 @@ import numpy as np
 import torch
 
 from empirical.tasks.tokens import IGNORE
-from memtheory._validate import as_int
+from memtheory.checks import as_int
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ import numpy as np
 import torch
 
 from empirical.tasks.tokens import IGNORE
-from memtheory._validate import as_choice, as_float, as_int
+from memtheory.checks import as_choice, as_float, as_int
 
 LOSS_ON = ("triggers", "all")
 

@@ -34,7 +34,7 @@ import numpy as np
 import torch
 
 from empirical.tasks.tokens import IGNORE, Vocab
-from memtheory._validate import as_choice, as_float, as_int
+from memtheory.checks import as_choice, as_float, as_int
 from memtheory.graphs import Graph, path_star
 
 __all__ = [

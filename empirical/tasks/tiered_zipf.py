@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from memtheory._validate import as_choice, as_float, as_int
+from memtheory.checks import as_choice, as_float, as_int
 
 INPUTS = ("uniform", "gaussian")
 

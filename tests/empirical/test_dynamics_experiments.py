@@ -123,7 +123,7 @@ def test_bad_config_rejected_before_training(cls, kwargs):
 
 
 def test_cli_rejects_bad_override(capsys):
-    from memtheory._cli import run_cli
+    from memtheory.cli import run_cli
 
     code = run_cli(gd_associative.main, ["--seeds", "0"], prog="gd")
     assert code == 2

@@ -194,7 +194,7 @@ def test_atomic_write_leaves_no_temp_and_keeps_old_on_failure(tmp_path):
 
 
 def test_bad_arguments_exit_2(tmp_path, capsys):
-    from memtheory._cli import run_cli
+    from memtheory.cli import run_cli
 
     assert run_cli(validate.main, ["--workers", "0", "--out", str(tmp_path)]) == 2
     assert run_cli(validate.main, ["--only", "nothing.matches", "--out", str(tmp_path)]) == 2

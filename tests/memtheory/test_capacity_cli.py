@@ -10,7 +10,7 @@ import time
 import pytest
 
 from memtheory import capacity as c
-from memtheory._cli import run_cli
+from memtheory.cli import run_cli
 
 PROG = "python -m memtheory.capacity"
 
