@@ -1,6 +1,6 @@
 """Claims of the associative-memory capacity papers (measured by ``experiments.capacity``)."""
 
-from empirical.claims import Claim, Outcome, register
+from empirical._legacy_claims import Claim, Outcome, register
 
 NICHANI = "Nichani, Lee & Bietti 2024 (arXiv 2412.06538)"
 TOL = "relative error <= 30% on the fitted constant"

@@ -5,7 +5,7 @@ Each experiment returns its own claim rows (``result["claims"]``: id, prediction
 statement, and whether it is expected to hold at the quick sizes.
 """
 
-from empirical.claims import Claim, Outcome, register
+from empirical._legacy_claims import Claim, Outcome, register
 
 PAPERS = {
     "gd_associative": "Cabannes, Simsek & Bietti 2024 (arXiv 2402.18724)",

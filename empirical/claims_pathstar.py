@@ -6,7 +6,7 @@ sqrt(chance (1 - chance) / n) over the n held-out paths; "far above chance" mean
 
 import math
 
-from empirical.claims import Claim, Outcome, register
+from empirical._legacy_claims import Claim, Outcome, register
 
 GEOM = "Noroozizadeh, Nagarajan, Rosenfeld & Kumar 2025 (arXiv 2510.26745)"
 BN = "Bachmann & Nagarajan 2024 (arXiv 2403.06963)"

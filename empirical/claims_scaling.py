@@ -1,6 +1,6 @@
 """Claims of the scaling laws of associative memories (measured by ``experiments.scaling``)."""
 
-from empirical.claims import Claim, Outcome, register
+from empirical._legacy_claims import Claim, Outcome, register
 
 CABANNES = "Cabannes, Dohmatob & Bietti 2023 (arXiv 2310.02984)"
 TOL = "exponent within 0.15 (absolute)"

@@ -1,6 +1,6 @@
 """Claims of the spectral analysis of Node2Vec (measured by ``experiments.spectral``)."""
 
-from empirical.claims import Claim, Outcome, register
+from empirical._legacy_claims import Claim, Outcome, register
 
 GEOM = "Noroozizadeh, Nagarajan, Rosenfeld & Kumar 2025 (arXiv 2510.26745)"
 FIG = "spectral.png"

@@ -1,6 +1,6 @@
 """Claims of the tiny-graph experiments (measured by ``experiments.tiny_graphs``)."""
 
-from empirical.claims import Claim, Outcome, register
+from empirical._legacy_claims import Claim, Outcome, register
 from empirical.experiments import tiny_graphs as tg
 
 GEOM = "Noroozizadeh, Nagarajan, Rosenfeld & Kumar 2025 (arXiv 2510.26745)"

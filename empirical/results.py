@@ -49,17 +49,49 @@ def atomic_write_text(path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_save_figure(fig, path, dpi: int = 100) -> Path:
-    """Render matplotlib figure ``fig`` to ``path`` atomically (format from the suffix), then
-    close it."""
-    import io
+def new_figure(nrows: int = 1, ncols: int = 1, **subplots_kw):
+    """``(figure, axes)`` like ``plt.subplots``, but outside pyplot: the figure is not registered
+    with pyplot and renders through the Agg canvas, so a library call never switches or touches
+    the backend a user (a notebook) has chosen. Save it with :func:`atomic_save_figure`."""
+    from matplotlib.figure import Figure
 
-    import matplotlib.pyplot as plt
+    figsize = subplots_kw.pop("figsize", None)
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(nrows, ncols, **subplots_kw)
+
+
+def atomic_save_figure(fig, path, dpi: int = 100) -> Path:
+    """Render matplotlib figure ``fig`` to ``path`` atomically (format from the suffix); a
+    pyplot figure is closed afterwards."""
+    import io
+    import sys
 
     buf = io.BytesIO()
     fig.savefig(buf, dpi=dpi, format=Path(path).suffix.lstrip(".") or "png")
-    plt.close(fig)
+    plt = sys.modules.get("matplotlib.pyplot")
+    number = getattr(fig, "number", None)  # set only on figures pyplot manages
+    if plt is not None and number is not None and plt.fignum_exists(number):
+        plt.close(fig)
     return atomic_write_bytes(path, buf.getvalue())
+
+
+def check_out_dir(path, flag: str = "--out") -> Path:
+    """Make sure ``path`` is (or can be made) a writable folder before any work starts.
+
+    Raises ``ValueError`` naming ``flag`` when it is a file, cannot be created or is not
+    writable, so that a long run never dies at its first write.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{flag} {path}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path, prefix=".write-check.", suffix=".tmp")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        raise ValueError(f"{flag} {path}: cannot write there ({exc.strerror or exc})") from exc
+    return path
 
 
 def to_jsonable(obj):
@@ -100,11 +132,30 @@ def append_jsonl(path, row) -> Path:
 
 
 def read_jsonl(path) -> list[dict]:
-    """Read a JSON-lines file; a missing file reads as no rows."""
+    """Read a JSON-lines file of records (objects); a missing file reads as no rows.
+
+    Raises ``ValueError`` naming the file and line for undecodable text, a line that is not
+    JSON, or a line that is not an object.
+    """
     path = Path(path)
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not a UTF-8 JSON-lines file ({exc.reason})") from exc
+    rows = []
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{i}: not a JSON line ({exc.msg})") from exc
+        if not isinstance(row, dict):
+            raise ValueError(f"{path}:{i}: expected a JSON object, got {type(row).__name__}")
+        rows.append(row)
+    return rows
 
 
 def atomic_save_npz(path, **arrays) -> Path:

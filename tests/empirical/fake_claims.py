@@ -1,38 +1,51 @@
-"""Claims on the fake experiment: one holds, one fails, one recorded as not reproducing."""
+"""Claims on the fake experiment: one holds, one fails, one recorded as not reproducing (and
+not), one recorded that holds (stale), one slow."""
 
-from empirical.claims import Claim, Outcome, register, within
+from empirical.claims import AtLeast, Claim, Kind, Measured, Near, NotReproducing, register
 
 EXP = "tests.empirical.fake_experiment"
 
 
-def _per_seed(pred, rel):
+def _per_seed(pred):
     def check(result):
-        return [
-            Outcome(pred, v, within(v, pred, rel=rel), seed=s)
-            for s, v in enumerate(result["values"])
-        ]
+        return [Measured(v, predicted=pred, seed=s) for s, v in enumerate(result["values"])]
 
     return check
 
 
 def _common(**kw):
     base = dict(
+        kind=Kind.PAPER,
         paper="test",
         statement="fake",
         prediction="value",
         experiment=EXP,
-        tolerance="5%",
+        check=_per_seed(1.0),
+        tolerance=Near(rel=0.05, quantity="value"),
         tolerance_reason="test",
     )
     base.update(kw)
     return Claim(**base)
 
 
-register(_common(id="fake.holds", check=_per_seed(1.0, 0.05)))
-register(_common(id="fake.fails", check=_per_seed(10.0, 0.05)))
-register(_common(id="fake.recorded", check=_per_seed(10.0, 0.05), expect="not-reproducing"))
+RECORDED = NotReproducing("refuted", "measured: the value is 1, not 10")
+register(_common(id="fake.holds"))
+register(_common(id="fake.fails", check=_per_seed(10.0)))
+register(_common(id="fake.recorded", check=_per_seed(10.0), not_reproducing=RECORDED))
+register(_common(id="fake.stale", not_reproducing=RECORDED))
 register(
     _common(
-        id="fake.slow", check=_per_seed(1.0, 0.05), overrides={"sleep": 30.0}, profiles=("quick",)
+        id="fake.regime",
+        kind=Kind.MODEL,
+        check=_per_seed(10.0),
+        not_reproducing=NotReproducing("regime", "needs d = 10^6"),
     )
 )
+register(
+    _common(
+        id="fake.derivation",
+        kind=Kind.DERIVATION,
+        tolerance=AtLeast(0.5, quantity="value"),
+    )
+)
+register(_common(id="fake.slow", overrides={"sleep": 300.0}, profiles=("quick",)))

@@ -1,5 +1,6 @@
 """The claim registry, the executors, resume, atomic writes and the exit status."""
 
+import dataclasses
 import json
 import os
 import signal
@@ -27,7 +28,8 @@ def test_registry_entries_are_complete():
 
     for c in claims_mod.all_claims():
         assert c.paper and c.statement and c.prediction, c.id
-        assert c.tolerance and c.tolerance_reason, c.id
+        assert c.tolerance.text and c.tolerance_reason, c.id
+        assert isinstance(c.kind, claims_mod.Kind), c.id
         if not c.id.startswith("fake."):
             mod = importlib.import_module(f"empirical.experiments.{c.experiment}")
             assert hasattr(mod, "run") and hasattr(mod, "PROFILES"), c.id
@@ -107,7 +109,7 @@ def test_resume_skips_finished_claims(tmp_path):
     assert "fake.recorded" in (tmp_path / "report.md").read_text()
 
 
-def test_kill_then_resume(tmp_path):
+def test_kill_then_resume(tmp_path, monkeypatch):
     """Kill a real run after its fast claim finished; --resume completes only the rest."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     cmd = [
@@ -145,8 +147,10 @@ def test_kill_then_resume(tmp_path):
     # resume, with the slow claim made fast: only it runs
     from tests.empirical import fake_claims  # noqa: F401
 
-    claims_mod._REGISTRY["fake.slow"] = claims_mod.Claim(
-        **{**claims_mod._REGISTRY["fake.slow"].__dict__, "overrides": {"sleep": 0.0}}
+    monkeypatch.setitem(
+        claims_mod._REGISTRY,
+        "fake.slow",
+        dataclasses.replace(claims_mod._REGISTRY["fake.slow"], overrides={"sleep": 0.0}),
     )
     code = validate.validate(
         "quick",
@@ -162,19 +166,15 @@ def test_kill_then_resume(tmp_path):
     assert sorted(r["claim"] for r in rows) == ["fake.holds"] * 2 + ["fake.slow"] * 2
 
 
-def test_experiment_error_is_a_failing_row(tmp_path):
+def test_experiment_error_is_a_failing_row(tmp_path, monkeypatch):
     from tests.empirical import fake_claims  # noqa: F401
 
     c = claims_mod._REGISTRY["fake.holds"]
-    claims_mod._REGISTRY["fake.broken"] = claims_mod.Claim(
-        **{**c.__dict__, "id": "fake.broken", "overrides": {"value": -1.0}}
+    broken = dataclasses.replace(c, id="fake.broken", overrides={"value": -1.0})
+    monkeypatch.setitem(claims_mod._REGISTRY, "fake.broken", broken)
+    code = validate.validate(
+        "quick", "fake.broken", str(tmp_path), executor="serial", progress=False
     )
-    try:
-        code = validate.validate(
-            "quick", "fake.broken", str(tmp_path), executor="serial", progress=False
-        )
-    finally:
-        del claims_mod._REGISTRY["fake.broken"]
     assert code == 1
     (row,) = read_jsonl(tmp_path / "results.jsonl")
     assert row["verdict"] == "error" and "negative value" in row["detail"]
@@ -200,3 +200,71 @@ def test_bad_arguments_exit_2(tmp_path, capsys):
     assert run_cli(validate.main, ["--only", "nothing.matches", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all("error" in line for line in err)
+
+
+def test_headline_counts_kinds_categories_and_stale(tmp_path, capsys):
+    ids = "fake.holds,fake.recorded,fake.regime,fake.derivation,fake.stale"
+    assert run_validate(tmp_path, "--only", ids, "--executor", "serial") == 0
+    out = capsys.readouterr().out
+    assert "Paper claims reproduced: 2 of 3. Recorded as not reproducing: 1 refuted." in out
+    assert "Derivation checks passed: 1 of 1." in out
+    assert "Toolkit models that hold: 0 of 1. Recorded as not reproducing: 1 not tested here" in out
+    assert "Unexpected failures: 0. Errors: 0. Stale expectations" in out
+    assert "now hold): 1." in out
+    assert "0 failed" not in out
+    rows = {r["claim"]: r for r in read_jsonl(tmp_path / "results.jsonl")}
+    assert rows["fake.stale"]["verdict"] == "stale: holds, recorded as not reproducing"
+    assert rows["fake.regime"]["verdict"] == "not tested here"
+    assert rows["fake.recorded"]["category"] == "refuted"
+    # --strict fails on the stale expectation; the report says so
+    assert run_validate(tmp_path, "--report-only", "--strict") == 1
+    assert run_validate(tmp_path, "--report-only") == 0
+
+
+def test_rows_carry_margins_in_tolerance_units(tmp_path):
+    run_validate(tmp_path, "--only", "fake.holds,fake.fails", "--executor", "serial")
+    rows = {(r["claim"], r["seed"]): r for r in read_jsonl(tmp_path / "results.jsonl")}
+    # |1.01 - 1| <= 0.05: margin 0.04 inside; |1 - 10| <= 0.5: margin 0.5 - 9 outside
+    assert abs(rows[("fake.holds", 1)]["margin"] - 0.04) < 1e-12
+    assert abs(rows[("fake.fails", 0)]["margin"] - (0.5 - 9.0)) < 1e-12
+    assert rows[("fake.holds", 0)]["tolerance"] == "|value - predicted| <= 0.05 x |predicted|"
+    assert "+0.04" in (tmp_path / "report.md").read_text()
+
+
+def test_report_takes_expectations_from_the_registry(tmp_path, monkeypatch):
+    """A claim re-recorded in the registry is reported with the new expectation, not the one
+    stored in results.jsonl."""
+    run_validate(tmp_path, "--only", "fake.fails", "--executor", "serial")
+    assert run_validate(tmp_path, "--report-only") == 1
+    from tests.empirical.fake_claims import RECORDED
+
+    c = claims_mod._REGISTRY["fake.fails"]
+    monkeypatch.setitem(
+        claims_mod._REGISTRY, "fake.fails", dataclasses.replace(c, not_reproducing=RECORDED)
+    )
+    assert run_validate(tmp_path, "--report-only") == 0
+    assert "refuted" in (tmp_path / "report.md").read_text()
+
+
+def test_bad_result_files_and_flags_are_one_line_errors(tmp_path, capsys):
+    from memtheory.cli import run_cli
+
+    (tmp_path / "results.jsonl").write_text("{}\n")
+    assert run_cli(validate.main, ["--report-only", "--out", str(tmp_path)]) == 2
+    (tmp_path / "results.jsonl").write_text('{"claim": 1\n')
+    assert run_cli(validate.main, ["--report-only", "--out", str(tmp_path)]) == 2
+    assert run_cli(validate.main, ["--list", "--report-only"]) == 2
+    assert run_cli(validate.main, ["--only", "", "--out", str(tmp_path)]) == 2
+    assert run_cli(validate.main, ["--claims-module", "does.not.exist"]) == 2
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    assert (
+        run_cli(
+            validate.main, ["--only", "fake.holds", "--claims-module", MOD, "--out", str(afile)]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 6, err
+    assert "results.jsonl" in err[0] and "results.jsonl:1" in err[1]
+    assert "does.not.exist" in err[4] and "afile" in err[5]

@@ -1,0 +1,73 @@
+"""Every claim's check passes on its passing case and fails on its failing case; every claim
+that is judged by a numeric tolerance has cases; the set recorded as not reproducing is pinned."""
+
+import importlib
+import pkgutil
+
+import pytest
+
+from empirical import claims as C
+from tests.empirical import claim_cases
+
+# The exact set recorded as not reproducing, with its category: flipping one is a visible change.
+EXPECTED_NOT_REPRODUCING = {
+    "cap.trained-linear-statphys": "regime",
+    "distr.bayes-floor": "budget",
+    "distr.truncation-rho-0.1": "unconfirmed",
+    "distr.truncation-rho-0.2": "unconfirmed",
+    "geom.node2vec-numerical-rank": "refuted",
+    "imbalance.memory-gaussian-adam-all-groups": "budget",
+    "imbalance.memory-gaussian-sign-all-groups": "budget",
+    "imbalance.tiered-adam-all-groups": "budget",
+    "imbalance.tiered-sign-all-groups": "budget",
+    "pathstar.backward-edges-reverse": "budget",
+    "pathstar.pauses-converge-faster": "budget",
+    "recall.sweep-facts-per-param": "budget",
+    "recall.tradeoff-capacity-fit": "budget",
+    "scaling.power-T-exponent-asymptotic": "regime",
+    "tiny.assoc-before-geometry": "budget",
+    "tiny.memorize-all": "budget",
+}
+
+
+def _registered():
+    return {c.id: c for c in C.all_claims() if not c.id.startswith("fake.")}
+
+
+def _cases():
+    out = {}
+    for info in pkgutil.iter_modules(claim_cases.__path__):
+        mod = importlib.import_module(f"{claim_cases.__name__}.{info.name}")
+        for cid, case in mod.CASES.items():
+            assert cid not in out, f"{cid} has cases in two modules"
+            out[cid] = case
+    return out
+
+
+CASES = _cases()
+
+
+def test_recorded_non_reproductions_are_pinned():
+    got = {
+        cid: c.not_reproducing.category.value
+        for cid, c in _registered().items()
+        if c.not_reproducing is not None
+    }
+    assert got == EXPECTED_NOT_REPRODUCING
+
+
+def test_every_numerically_judged_claim_has_cases():
+    judged = {cid for cid, c in _registered().items() if not isinstance(c.tolerance, C.Stated)}
+    assert sorted(judged - set(CASES)) == []
+    assert sorted(set(CASES) - set(_registered())) == []
+
+
+@pytest.mark.parametrize("cid", sorted(CASES))
+def test_check_passes_and_fails(cid):
+    claim = _registered()[cid]
+    good, bad = CASES[cid]
+    rows = claim.judge(good)
+    assert rows and all(r.holds for r in rows), [(r.measurement, r.margin_text) for r in rows]
+    assert all(r.margin is None or r.margin >= 0 for r in rows)
+    rows = claim.judge(bad)
+    assert rows and not all(r.holds for r in rows), [(r.measurement, r.margin_text) for r in rows]
