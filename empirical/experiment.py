@@ -1,4 +1,22 @@
-"""What every experiment module shares: profiles, the command line, the output folder.
+"""What every experiment shares: profiles, the command line, the output folder.
+
+A topic package ``empirical/experiments/NAME/`` has ``config.py`` (a frozen config dataclass with
+an ``out`` field, ``PROFILES``, optionally ``EXPECTED_SECONDS`` and ``add_arguments(parser)`` for
+its own flags; no torch import), ``run.py`` (a pure ``run(config) -> dict`` that writes results,
+figures and ``summary.md`` into ``config.out`` when it is set, and resumes from them),
+``report.py`` (``summary_markdown(result)``) and ``__main__.py``::
+
+    import sys
+    from empirical.experiment import experiment_main
+    from memtheory.cli import run_cli
+
+    if __name__ == "__main__":
+        sys.exit(run_cli(lambda argv: experiment_main("NAME", argv), prog="..."))
+
+:func:`experiment_main` parses and validates the flags and checks ``--out`` before it imports
+``run`` (and with it torch), so a bad flag or an unwritable folder costs no training.
+
+Older single-file experiment modules follow the same contract in one module:
 
 An experiment module defines a config dataclass, ``PROFILES = {"quick": Config(...),
 "paper": Config(...)}``, a pure ``run(config) -> dict`` and ``main(argv)``, which is usually::
@@ -16,10 +34,11 @@ or, for modules with ``write_outputs`` and ``summary_markdown``, :func:`summary_
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import sys
 
-from empirical.results import to_jsonable
+from empirical.results import check_out_dir, to_jsonable
 from memtheory.cli import ArgumentParser
 
 
@@ -75,4 +94,27 @@ def summary_main(module, argv=None) -> int:
         print_json(result)
     else:
         sys.stdout.write(module.summary_markdown(result))
+    return 0
+
+
+def experiment_main(topic: str, argv=None) -> int:
+    """``main`` of a topic package ``empirical.experiments.<topic>``: parse the standard flags
+    (and the config module's ``add_arguments``), build and validate the config, check ``--out``,
+    then import ``run`` and run; print ``report.summary_markdown(result)``, or the result as
+    JSON with ``--json``."""
+    pkg = topic if "." in topic else f"empirical.experiments.{topic}"
+    cfg = importlib.import_module(f"{pkg}.config")
+    doc = (importlib.import_module(pkg).__doc__ or "").strip().split("\n")[0] or None
+    parser = experiment_parser(topic.rsplit(".", 1)[-1], cfg.PROFILES, doc)
+    if hasattr(cfg, "add_arguments"):
+        cfg.add_arguments(parser)
+    args = parser.parse_args(argv)
+    config = config_from_args(cfg.PROFILES, args)
+    if getattr(config, "out", None):
+        check_out_dir(config.out)
+    result = importlib.import_module(f"{pkg}.run").run(config)
+    if args.json:
+        print_json(result)
+    else:
+        sys.stdout.write(importlib.import_module(f"{pkg}.report").summary_markdown(result))
     return 0

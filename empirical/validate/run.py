@@ -33,9 +33,23 @@ PROFILES = ("quick", "paper")
 
 
 def experiment_module(experiment: str):
-    """``empirical.experiments.NAME``, or any dotted module path holding PROFILES and run."""
+    """``empirical.experiments.NAME``, or any dotted module path."""
     name = experiment if "." in experiment else f"empirical.experiments.{experiment}"
     return importlib.import_module(name)
+
+
+def experiment_api(experiment: str) -> tuple:
+    """``(PROFILES, run, EXPECTED_SECONDS)`` of an experiment.
+
+    A topic package keeps them in its ``config`` (``PROFILES``, optional ``EXPECTED_SECONDS``)
+    and ``run`` (``run(config) -> dict``) modules; a plain module holds all three itself.
+    """
+    module = experiment_module(experiment)
+    if hasattr(module, "__path__"):  # a topic package
+        config = importlib.import_module(f"{module.__name__}.config")
+        run = importlib.import_module(f"{module.__name__}.run").run
+        return config.PROFILES, run, getattr(config, "EXPECTED_SECONDS", {})
+    return module.PROFILES, module.run, getattr(module, "EXPECTED_SECONDS", {})
 
 
 def expected_seconds(experiment: str, profile: str) -> float:
@@ -44,8 +58,7 @@ def expected_seconds(experiment: str, profile: str) -> float:
     Only used to start the longest runs first, which shortens the whole validation when the
     workers are fewer than the experiments (longest-processing-time-first scheduling).
     """
-    costs = getattr(experiment_module(experiment), "EXPECTED_SECONDS", {})
-    return float(costs.get(profile, 60.0))
+    return float(experiment_api(experiment)[2].get(profile, 60.0))
 
 
 def select_claims(profile: str, only: str | None = None) -> list[Claim]:
@@ -69,8 +82,8 @@ def group_by_run(claims: list[Claim]) -> dict[tuple, list[Claim]]:
     return groups
 
 
-def _experiment_config(module, profile: str, overrides: dict, out_dir: Path):
-    base = module.PROFILES[profile]
+def _experiment_config(profiles, profile: str, overrides: dict, out_dir: Path):
+    base = profiles[profile]
     fields = {f.name for f in dataclasses.fields(base)}
     changes = dict(overrides)
     if "out" in fields:
@@ -107,9 +120,9 @@ def run_group(
     t0 = time.perf_counter()
     config = None
     try:
-        module = experiment_module(experiment)
-        config = _experiment_config(module, profile, group[0].overrides, out_dir)
-        result = module.run(config)
+        profiles, run, _ = experiment_api(experiment)
+        config = _experiment_config(profiles, profile, group[0].overrides, out_dir)
+        result = run(config)
         error = None
     except Exception as exc:  # the failure becomes a visible row, never a silent skip
         result, error = None, f"{type(exc).__name__}: {exc}"

@@ -1,13 +1,14 @@
 """Generate ``docs/cli.md`` from the argument parsers, so the CLI reference cannot drift.
 
-``python -m empirical.cli_reference > docs/cli.md`` rewrites it; a test checks that the
-committed file equals the generated text.
+A maintainer's tool, not part of the library: ``python tools/cli_reference.py > docs/cli.md``
+rewrites the file; a test checks that the committed file equals the generated text.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import io
 import os
 import pkgutil
@@ -28,16 +29,28 @@ def cli_modules() -> list[str]:
     return [m for m in FIXED if importlib.util.find_spec(m)] + exps
 
 
+def _main(module: str):
+    """The ``main(argv)`` behind ``python -m module``."""
+    is_pkg = module.startswith("empirical.experiments.") and hasattr(
+        importlib.import_module(module), "__path__"
+    )
+    if is_pkg:  # a topic package: its main is experiment_main
+        from empirical.experiment import experiment_main
+
+        return lambda argv: experiment_main(module, argv)
+    name = module if module != "proofs_check" else "proofs_check.__main__"
+    return importlib.import_module(name).main
+
+
 def help_text(module: str) -> str:
     """The ``--help`` output of ``python -m module`` at a fixed width of 100 columns."""
-    name = module if module != "proofs_check" else "proofs_check.__main__"
-    mod = importlib.import_module(name)
+    main = _main(module)
     old = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = "100"
     buf = io.StringIO()
     try:
         with contextlib.redirect_stdout(buf), contextlib.suppress(SystemExit):
-            mod.main(["--help"])
+            main(["--help"])
     finally:
         if old is None:
             os.environ.pop("COLUMNS", None)
@@ -51,7 +64,7 @@ def generate() -> str:
     parts = [
         "# Command-line reference",
         "",
-        "Generated from the argument parsers by `python -m empirical.cli_reference > docs/cli.md`;",
+        "Generated from the argument parsers by `python tools/cli_reference.py > docs/cli.md`;",
         "a test fails when this file and the parsers disagree.",
         "",
     ]

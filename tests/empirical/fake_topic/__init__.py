@@ -1,0 +1,1 @@
+"""A fake topic package (config, run, report) for testing the experiment machinery."""

@@ -1,0 +1,2 @@
+def summary_markdown(result):
+    return f"values: {result['values']}\n"
