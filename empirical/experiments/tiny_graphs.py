@@ -837,12 +837,12 @@ def run(config: TinyGraphsConfig) -> dict:
     """
     if not isinstance(config, TinyGraphsConfig):
         raise ValueError(f"config must be a TinyGraphsConfig, got {type(config).__name__}")
-    from memtheory.eigensolvers import _single_thread_blas
+    from memtheory.eigensolvers.parallel import single_thread_blas
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny models: intra-op threads only add contention
     try:
-        with _single_thread_blas():  # likewise for numpy's BLAS in the metrics
+        with single_thread_blas():  # likewise for numpy's BLAS in the metrics
             return _run(config)
     finally:
         torch.set_num_threads(threads)
