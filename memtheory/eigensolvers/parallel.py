@@ -1,67 +1,17 @@
-"""Threading helpers of the eigensolvers: single-threaded BLAS and a row-parallel sparse product."""
+"""A row-parallel sparse matrix product for the eigensolvers (BLAS threads: ``threadpoolctl``)."""
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import threading
 
 import numpy as np
 import scipy.sparse as sp
 
-_BLAS_SYMBOLS = (
-    ("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
-    ("scipy_openblas_set_num_threads", "scipy_openblas_get_num_threads"),
-    ("openblas_set_num_threads64_", "openblas_get_num_threads64_"),
-    ("openblas_set_num_threads", "openblas_get_num_threads"),
-)
-
-
-def _openblas_handles():
-    """(set, get) function pairs of every OpenBLAS loaded in this process (Linux; else [])."""
-    handles = []
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as fh:
-            paths = {ln.split()[-1] for ln in fh if "openblas" in ln.lower() and ".so" in ln}
-    except OSError:
-        return handles
-    for path in sorted(paths):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for set_name, get_name in _BLAS_SYMBOLS:
-            if hasattr(lib, set_name) and hasattr(lib, get_name):
-                handles.append((getattr(lib, set_name), getattr(lib, get_name)))
-                break
-    return handles
-
-
-@contextlib.contextmanager
-def single_thread_blas():
-    """Run the block with OpenBLAS limited to one thread, then restore (best effort).
-
-    ARPACK's Lanczos steps are level-2 BLAS calls on ``n x ncv`` blocks; on a 2-core machine a
-    multi-threaded OpenBLAS spends most of its time synchronizing there (measured: 8 s instead
-    of 74 s for ``eigsh`` on a 20,000-node graph under load). No-op when OpenBLAS is not found.
-    """
-    handles = _openblas_handles()
-    saved = []
-    for set_fn, get_fn in handles:
-        try:
-            saved.append((set_fn, int(get_fn())))
-            set_fn(1)
-        except (OSError, ValueError):  # pragma: no cover - exotic builds
-            continue
-    try:
-        yield
-    finally:
-        for set_fn, old in saved:
-            set_fn(old)
-
 
 def cpu_count() -> int:
+    """CPUs this process may run on (its affinity mask on Linux)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from threadpoolctl import threadpool_limits
 
 from memtheory.checks import as_choice, as_float, as_int
 from memtheory.eigensolvers.clusters import CLUSTER_ATOL, cluster_end, dense_spectrum
 from memtheory.eigensolvers.filtered import filtered_lanczos_top, plain_lanczos_top
-from memtheory.eigensolvers.parallel import single_thread_blas
 from memtheory.eigensolvers.shift_invert import (
     BANDED_MAX_ENTRIES,
     BANDED_MAX_FLOPS,
@@ -55,7 +55,7 @@ def top_eigenpairs(
 
     ``ncv`` defaults to ``max(2(k+guard)+1, k+guard+16)`` on the filtered route and
     ``max(2(k+guard)+1, k+guard+32)`` on the other two; ``guard`` to 1 on the Lanczos routes.
-    Everything runs with single-threaded BLAS (``single_thread_blas``: on 2 cores a threaded
+    Everything runs with single-threaded BLAS (``threadpoolctl``: on 2 cores a threaded
     OpenBLAS makes ARPACK's small level-2 calls many times slower). Single-vector Lanczos sees
     an exactly degenerate eigenvalue only through rounding: the filtered route probes for missed
     copies (:func:`missed_copies`), the plain one does not; neither is a proof (path-star
@@ -94,7 +94,7 @@ def top_eigenpairs(
         # short, loose Lanczos run; the Cholesky test then certifies the shift above it
         ones = np.ones(n) / np.sqrt(n)
         top_est = float(ones @ (M @ ones))
-        with single_thread_blas():
+        with threadpool_limits(limits=1, user_api="blas"):
             try:
                 th = spla.eigsh(M, k=1, which="LA", tol=1e-4, ncv=min(n, 32), maxiter=20)[0]
                 top_est = max(top_est, float(th[0]))
@@ -110,7 +110,7 @@ def top_eigenpairs(
         filtered = band is None and method != "lanczos"
         nv = ncv if ncv is not None else max(2 * kk + 1, kk + (16 if filtered else 32))
         nv = min(as_int("ncv", nv, minimum=kk + 2), n)
-        with single_thread_blas():
+        with threadpool_limits(limits=1, user_api="blas"):
             if band is not None:
                 w, U = shift_invert_top(M, kk, tol, nv, *band, sigma0=top_est)
             elif filtered:
