@@ -626,7 +626,7 @@ def node2vec_check(
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
         V, _ = spectral.node2vec_dynamics(
             graph,
-            dim=dim,
+            d=dim,
             steps=b - a,
             lr=lr,
             init_std=1.0,

@@ -66,12 +66,15 @@ def graph_storage(graph, direction="both", tied=True) -> dict:
       :math:`\\|\\Phi_u\\|^2+\\|\\Phi_v\\|^2 \\ge 2` under :math:`\\Phi_u^\\top\\Phi_v\\ge1`;
       derived, valid for any graph, equals the quoted bound when a perfect matching exists).
     """
+    from memtheory.graphs import as_graph
+
+    graph = as_graph(graph)
     as_choice("direction", direction, ("both", "forward"))
     n_v, n_e = int(graph.n), int(graph.m)
     both = direction == "both"
     assoc_bits = n_e * math.log2(n_v) * (2 if both else 1)
     untied = 1 if tied else 2
-    kind = graph.name.split(":", 1)[0]
+    kind = graph.meta.get("kind")
     geom_bits = geom_bits_jl = None
     if kind == "path-star":
         deg, ell = int(graph.meta["degree"]), int(graph.meta["length"])
@@ -82,7 +85,7 @@ def graph_storage(graph, direction="both", tied=True) -> dict:
     elif kind == "path":
         geom_bits = n_v * math.log2(n_v) * untied
     elif kind == "grid":
-        r, c = (int(x) for x in graph.name.split(":", 1)[1].split("x"))
+        r, c = int(graph.meta["rows"]), int(graph.meta["cols"])
         geom_bits = 2 * n_v * math.log2(max(r, c, 2)) * untied
     nu = _greedy_matching_size(graph)
     return {

@@ -308,9 +308,9 @@ def capacity_table(
             )
 
     if graph is not None:
-        from memtheory.graphs import Graph, parse_graph
+        from memtheory.graphs import as_graph
 
-        g = graph if isinstance(graph, Graph) else parse_graph(graph)
+        g = as_graph(graph)
         st = graph_storage(g)
         src = "arXiv 2510.26745 Sec. 3.1 (Appendix E), Propositions 1-3"
         ra = _row(

@@ -29,10 +29,13 @@ Modules: :mod:`~memtheory.spectral.operators`, :mod:`~memtheory.spectral.path_st
 """
 
 from memtheory.eigensolvers import CLUSTER_ATOL, eigen_clusters, top_eigenpairs
-from memtheory.spectral.cli import TINY_GRAPHS, main, observation4_row
+from memtheory.graphs import TINY_GRAPHS
+from memtheory.spectral.cli import Observation4Row, main, observation4_row
 from memtheory.spectral.fixed_point import FixedPoint, ce_fixed_point
 from memtheory.spectral.node2vec import (
+    DENSE_MAX_BYTES,
     DynamicsRecord,
+    DynamicsResult,
     lemma5_operator,
     node2vec_dynamics,
     node2vec_gradient,
@@ -83,5 +86,8 @@ __all__ = [
     "infinitewalk_matrix",
     "TINY_GRAPHS",
     "observation4_row",
+    "Observation4Row",
+    "DynamicsResult",
+    "DENSE_MAX_BYTES",
     "main",
 ]

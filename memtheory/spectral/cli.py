@@ -5,47 +5,67 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from memtheory.checks import as_int
+from memtheory.checks import as_float, as_int
 from memtheory.eigensolvers import eigen_clusters
-from memtheory.spectral.node2vec import node2vec_dynamics
-from memtheory.spectral.operators import RANK_RTOL, graph_arg, spectrum
+from memtheory.graphs import TINY_GRAPHS, as_graph
+from memtheory.spectral.node2vec import DENSE_MAX_BYTES, check_dense_size, node2vec_dynamics
+from memtheory.spectral.operators import RANK_RTOL, spectrum
 from memtheory.spectral.prediction import node2vec_prediction, predicted_rank
 
-#: the paper's four tiny graphs (arXiv 2510.26745, Appendix C.3)
-TINY_GRAPHS = ("path-star:4x5", "grid:4x4", "cycle:15", "irregular")
+
+@dataclass(frozen=True)
+class Observation4Row:
+    """One row of the Observation-4 table (:func:`observation4_row`); angles in degrees."""
+
+    graph: str
+    n: int
+    predicted_rank: int
+    effective_rank: float
+    numerical_rank: int  # singular values above RANK_RTOL of the largest
+    max_angle_deg: float  # predicted subspace vs the top predicted_rank left singular vectors
+    energy_outside: float
+    cv_norm: float
+    steps: int
+    seconds: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
 
 
-def observation4_row(graph, steps=10_000, dim=100, lr=0.01, seed=0) -> dict:
+def observation4_row(graph, *, steps=10_000, d=100, lr=0.01, seed=0) -> Observation4Row:
     """One row of the Observation-4 table: run :func:`node2vec_dynamics` and summarize it.
 
-    Keys: graph, n, predicted_rank, effective_rank, numerical_rank (singular values above
-    :data:`RANK_RTOL` of the largest), max_angle_deg (predicted subspace vs the top
-    ``predicted_rank`` left singular vectors of V), energy_outside, cv_norm, steps, seconds.
+    arXiv 2510.26745, Observation 4 (the released setting: ``d=100``, ``lr=0.01``, ``10^4``
+    steps). Fields: see :class:`Observation4Row`.
     """
-    g = graph_arg(graph)
+    g = as_graph(graph)
     t0 = time.perf_counter()
-    _, recs = node2vec_dynamics(g, dim=dim, steps=steps, lr=lr, seed=seed, record_every=steps)
+    _, recs = node2vec_dynamics(g, d=d, steps=steps, lr=lr, seed=seed, record_every=steps)
     last = recs[-1]
-    return {
-        "graph": g.name,
-        "n": g.n,
-        "predicted_rank": predicted_rank(g),
-        "effective_rank": last.effective_rank,
-        "numerical_rank": last.numerical_rank,
-        "max_angle_deg": last.max_angle_deg,
-        "energy_outside": last.energy_outside,
-        "cv_norm": last.cv_norm,
-        "steps": steps,
-        "seconds": time.perf_counter() - t0,
-    }
+    return Observation4Row(
+        graph=g.name,
+        n=g.n,
+        predicted_rank=predicted_rank(g),
+        effective_rank=last.effective_rank,
+        numerical_rank=last.numerical_rank,
+        max_angle_deg=last.max_angle_deg,
+        energy_outside=last.energy_outside,
+        cv_norm=last.cv_norm,
+        steps=steps,
+        seconds=time.perf_counter() - t0,
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # CLI
 # --------------------------------------------------------------------------------------------
+_DEFAULTS = {"steps": 10_000, "dim": 100, "lr": 0.01, "seed": 0}
+
+
 def _format_clusters(w: np.ndarray) -> list[dict]:
     return [
         {"eigenvalue": float(w[a:b].mean()), "multiplicity": b - a, "start": a}
@@ -53,14 +73,21 @@ def _format_clusters(w: np.ndarray) -> list[dict]:
     ]
 
 
-def _print_observation4(args) -> int:
-    from memtheory.graphs import parse_graph
+def _dynamics_args(args) -> dict:
+    """The dynamics flags checked before anything runs (their defaults where not given)."""
+    get = {k: (_DEFAULTS[k] if getattr(args, k) is None else getattr(args, k)) for k in _DEFAULTS}
+    return {
+        "steps": as_int("--steps", get["steps"], minimum=1),
+        "d": as_int("--dim", get["dim"], minimum=1),
+        "lr": as_float("--lr", get["lr"], 0.0, low_open=True),
+        "seed": as_int("--seed", get["seed"], minimum=0),
+    }
 
-    steps = as_int("steps", args.steps, minimum=1)
-    rows = [
-        observation4_row(parse_graph(spec), steps=steps, dim=args.dim, lr=args.lr, seed=args.seed)
-        for spec in TINY_GRAPHS
-    ]
+
+def _print_observation4(args) -> int:
+    dyn = _dynamics_args(args)
+    check_dense_size("--observation4", 17, dyn["d"], DENSE_MAX_BYTES)  # largest tiny graph: 17
+    rows = [observation4_row(as_graph(spec), **dyn).as_dict() for spec in TINY_GRAPHS]
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -78,10 +105,34 @@ def _print_observation4(args) -> int:
     return 0
 
 
+def _refuse_conflicts(args) -> None:
+    """Flags that would be ignored are refused (one line, exit 2), never silently dropped."""
+    given = lambda name: getattr(args, name) is not None  # noqa: E731
+    if args.observation4:
+        if args.graph is not None:
+            raise ValueError(
+                "--observation4 runs the paper's four tiny graphs and takes no --graph; drop "
+                "one of them"
+            )
+        for flag, name in (("--k", "k"), ("--record-every", "record_every")):
+            if given(name):
+                raise ValueError(f"{flag} does not apply to --observation4; drop it")
+        if args.dynamics:
+            raise ValueError("--dynamics does not apply to --observation4 (it always runs them)")
+        return
+    if not args.dynamics:
+        for flag in ("steps", "dim", "lr", "seed", "record_every"):
+            if given(flag):
+                opt = "--" + flag.replace("_", "-")
+                raise ValueError(
+                    f"{opt} applies to the dynamics only: add --dynamics or drop {opt}"
+                )
+
+
 def main(argv=None) -> int:
     """``python -m memtheory.spectral``: spectrum of -L, predicted rank, optional dynamics."""
     from memtheory.cli import ArgumentParser
-    from memtheory.graphs import GRAPH_SPECS, parse_graph
+    from memtheory.graphs import GRAPH_SPECS
 
     parser = ArgumentParser(
         prog="python -m memtheory.spectral",
@@ -97,19 +148,31 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--k", type=int, default=None, help="eigenpairs to show (default 10)")
     parser.add_argument("--dynamics", action="store_true", help="run node2vec_dynamics")
-    parser.add_argument("--steps", type=int, default=10_000, help="dynamics steps")
-    parser.add_argument("--dim", type=int, default=100, help="embedding dimension")
-    parser.add_argument("--lr", type=float, default=0.01, help="learning rate eta")
-    parser.add_argument("--seed", type=int, default=0, help="init seed")
+    parser.add_argument("--steps", type=int, default=None, help="dynamics steps")
+    parser.add_argument("--dim", type=int, default=None, help="embedding dimension")
+    parser.add_argument("--lr", type=float, default=None, help="learning rate eta")
+    parser.add_argument("--seed", type=int, default=None, help="init seed")
     parser.add_argument("--record-every", type=int, default=None, help="checkpoint spacing")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
+    _refuse_conflicts(args)
     if args.observation4:
         return _print_observation4(args)
     if args.graph is None:
         parser.error("the following arguments are required: --graph (or --observation4)")
-    g = parse_graph(args.graph)
-    k = as_int("k", 10 if args.k is None else args.k, minimum=1)
+    k = as_int("--k", 10 if args.k is None else args.k, minimum=1)
+    dyn = _dynamics_args(args) if args.dynamics else None
+    try:
+        g = as_graph(args.graph)
+    except ValueError as exc:
+        raise ValueError(f"--graph: {exc}") from None
+    if dyn is not None:
+        check_dense_size("--dynamics", g.n, dyn["d"], DENSE_MAX_BYTES)
+        every = (
+            max(1, dyn["steps"] // 10)
+            if args.record_every is None
+            else as_int("--record-every", args.record_every, minimum=1)
+        )
     k = min(k, g.n)
     w, _ = spectrum(g, k)
     rank = predicted_rank(g)
@@ -126,12 +189,8 @@ def main(argv=None) -> int:
     }
     if g.n <= 40:
         out["predicted_subspace"] = np.round(np.asarray(basis), 6).tolist()
-    if args.dynamics:
-        steps = as_int("steps", args.steps, minimum=1)
-        every = args.record_every or max(1, steps // 10)
-        _, recs = node2vec_dynamics(
-            g, dim=args.dim, steps=steps, lr=args.lr, seed=args.seed, record_every=every
-        )
+    if dyn is not None:
+        _, recs = node2vec_dynamics(g, record_every=every, **dyn)
         out["dynamics"] = [
             {
                 key: r.as_dict()[key]
@@ -160,8 +219,8 @@ def main(argv=None) -> int:
         print("predicted subspace (orthonormal columns, rows = nodes):")
         for i, row in enumerate(np.asarray(basis)):
             print(f"  {i:3d} " + " ".join(f"{x:+.4f}" for x in row))
-    if args.dynamics:
-        print(f"dynamics: dim={args.dim}, lr={args.lr}, seed={args.seed}")
+    if dyn is not None:
+        print(f"dynamics: dim={dyn['d']}, lr={dyn['lr']}, seed={dyn['seed']}")
         print(
             f"  {'step':>7} {'objective':>12} {'eff.rank':>9} {'rank':>5} "
             f"{'max angle':>10} {'E_out':>9} {'|CV|_F':>9}"

@@ -8,22 +8,13 @@ import scipy.sparse as sp
 
 from memtheory.checks import as_int
 from memtheory.eigensolvers import CLUSTER_ATOL, cluster_end, dense_spectrum, top_eigenpairs
-from memtheory.graphs import Graph
+from memtheory.graphs import Graph, as_graph
 from memtheory.spectral.path_star import path_star_structure, path_star_top
 
 #: graphs with at most this many nodes are diagonalized densely (``numpy.linalg.eigh``)
 DENSE_MAX_N = 2000
 #: singular values below ``RANK_RTOL * sigma_max`` do not count in the measured rank
 RANK_RTOL = 1e-3
-
-
-def graph_arg(graph) -> Graph:
-    if not isinstance(graph, Graph):
-        raise ValueError(
-            f"graph must be a memtheory.graphs.Graph, got {type(graph).__name__} "
-            "(build one with memtheory.graphs.parse_graph)"
-        )
-    return graph
 
 
 def degrees_for_inverse(graph: Graph) -> np.ndarray:
@@ -42,7 +33,7 @@ def transition_matrix(graph) -> sp.csr_matrix:
 
     arXiv 2510.26745, Eq. 3. Raises ``ValueError`` naming ``graph`` for an isolated node.
     """
-    g = graph_arg(graph)
+    g = as_graph(graph)
     d = degrees_for_inverse(g)
     return sp.csr_matrix(sp.diags(1.0 / d) @ g.adjacency())
 
@@ -53,7 +44,7 @@ def neg_laplacian(graph) -> sp.csr_matrix:
     arXiv 2510.26745, Appendix F ("asymmetrically normalized random-walk Laplacian"); its
     entries are :math:`-L_{ij} = A_{ij}(1/d_i + 1/d_j)` off the diagonal and :math:`-2` on it.
     """
-    g = graph_arg(graph)
+    g = as_graph(graph)
     d = degrees_for_inverse(g)
     u, v = g.edges[:, 0], g.edges[:, 1]
     w = 1.0 / d[u] + 1.0 / d[v]
@@ -75,7 +66,7 @@ def laplacian(graph) -> sp.csr_matrix:
 
 def normalized_adjacency(graph) -> sp.csr_matrix:
     r""":math:`D^{-1/2} A D^{-1/2}` (symmetric CSR), the matrix NetMF filters (arXiv 1710.02971)."""
-    g = graph_arg(graph)
+    g = as_graph(graph)
     d = degrees_for_inverse(g)
     s = sp.diags(1.0 / np.sqrt(d))
     return sp.csr_matrix(s @ g.adjacency() @ s)
@@ -96,7 +87,7 @@ def spectrum(graph, k=None):
 
     arXiv 2510.26745, Appendix F; cycle eigenvalues :math:`2\cos(2\pi j/n) - 2`.
     """
-    g = graph_arg(graph)
+    g = as_graph(graph)
     n = g.n
     if k is None:
         if n > DENSE_MAX_N:

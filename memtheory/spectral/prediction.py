@@ -14,11 +14,10 @@ from memtheory.eigensolvers import (
     eigen_clusters,
     top_eigenpairs,
 )
-from memtheory.graphs import Graph
+from memtheory.graphs import Graph, as_graph
 from memtheory.spectral.operators import (
     DENSE_MAX_N,
     degrees_for_inverse,
-    graph_arg,
     neg_laplacian,
     spectrum,
 )
@@ -65,7 +64,7 @@ def predicted_rank(graph) -> int:
     equality only if :math:`P` has no mass on the diagonal; so :math:`C` is negative on the
     second harmonic and a fixed point cannot retain it.
     """
-    g = graph_arg(graph)
+    g = as_graph(graph)
     degrees_for_inverse(g)
     labels = g.components()
     ps = path_star_structure(g) if g.n > DENSE_MAX_N else None
@@ -103,7 +102,7 @@ def node2vec_prediction(graph, k=None, *, sparse: bool = False):
     ``sparse=True`` (path-star graphs: built from the arm-symmetry reduction with a Haar basis
     of the ``(d-1)``-fold clusters, :math:`O(d\log d\,\ell)` non-zeros).
     """
-    g = graph_arg(graph)
+    g = as_graph(graph)
     if not isinstance(sparse, bool):
         raise ValueError(f"sparse must be True or False, got {sparse!r}")
     degrees_for_inverse(g)

@@ -7,8 +7,8 @@ import numpy as np
 import scipy.linalg as sla
 
 from memtheory.checks import as_array, as_choice, as_float, as_int
-from memtheory.graphs import Graph
-from memtheory.spectral.operators import degrees_for_inverse, graph_arg, normalized_adjacency
+from memtheory.graphs import Graph, as_graph
+from memtheory.spectral.operators import degrees_for_inverse, normalized_adjacency
 
 
 def deepwalk_filter(lam, T):
@@ -48,7 +48,7 @@ def netmf_matrix(graph, T=10, b=1.0, log: str = "truncated"):
     :math:`\log M` (``log="plain"``, ``-inf`` where :math:`M = 0`) or :math:`M` (``log="none"``).
     ``T = 1`` is LINE (:func:`line_matrix`). Dense; ``n <= 5000``.
     """
-    g = graph_arg(graph)
+    g = as_graph(graph)
     T = as_int("T", T, minimum=1)
     b = as_float("b", b, 0.0, low_open=True)
     as_choice("log", log, ("truncated", "plain", "none"))
@@ -88,7 +88,7 @@ def infinitewalk_matrix(graph):
     since :math:`\frac1T\sum_{r\le T}\lambda^r \cdot T \to \lambda/(1-\lambda)`. Dense;
     ``n <= 5000``.
     """
-    g = graph_arg(graph)
+    g = as_graph(graph)
     _dense_guard(g, "the InfiniteWalk matrix")
     d = degrees_for_inverse(g)
     if not g.is_connected():
