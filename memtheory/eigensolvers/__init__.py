@@ -26,6 +26,14 @@ from memtheory.eigensolvers.clusters import (
     dense_spectrum,
     eigen_clusters,
 )
-from memtheory.eigensolvers.top import top_eigenpairs
+from memtheory.eigensolvers.top import SYMMETRY_RTOL, Eigenpairs, top_eigenpairs
 
-__all__ = ["CLUSTER_ATOL", "cluster_end", "dense_spectrum", "eigen_clusters", "top_eigenpairs"]
+__all__ = [
+    "CLUSTER_ATOL",
+    "SYMMETRY_RTOL",
+    "Eigenpairs",
+    "cluster_end",
+    "dense_spectrum",
+    "eigen_clusters",
+    "top_eigenpairs",
+]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
@@ -17,6 +19,16 @@ from memtheory.eigensolvers.shift_invert import (
     shift_invert_top,
 )
 
+#: ``top_eigenpairs`` refuses ``M`` when ``max|M - M^T| > SYMMETRY_RTOL * max|M|``
+SYMMETRY_RTOL = 1e-12
+
+
+class Eigenpairs(NamedTuple):
+    """Eigenvalues (descending) and orthonormal eigenvector columns; unpacks as ``w, U``."""
+
+    values: np.ndarray
+    vectors: np.ndarray
+
 
 def top_eigenpairs(
     M,
@@ -29,9 +41,10 @@ def top_eigenpairs(
 ):
     r"""Top-``k`` eigenpairs of a large sparse symmetric matrix, cluster-aware.
 
-    Returns eigenvalues (descending) and orthonormal eigenvector columns, at least ``k`` of
-    them: ``guard`` extra eigenpairs beyond ``k`` are computed so that a degenerate cluster at
-    the cut is seen whole; the result is extended to the end of that cluster (doubling the
+    Returns :class:`Eigenpairs` (eigenvalues descending, orthonormal eigenvector columns), at
+    least ``k`` of them; ``M`` must be symmetric (checked to :data:`SYMMETRY_RTOL`). ``guard``
+    extra eigenpairs beyond ``k`` are computed so that a degenerate cluster at the cut is seen
+    whole; the result is extended to the end of that cluster (doubling the
     guard while the last computed eigenvalue still ties with it, :data:`CLUSTER_ATOL`).
 
     Methods (``method="auto"`` picks the first that applies):
@@ -75,6 +88,15 @@ def top_eigenpairs(
     tol = as_float("tol", tol, 0.0)
     as_choice("method", method, ("auto", "filtered-lanczos", "lanczos", "shift-invert"))
     M = sp.csr_matrix(M)
+    if not np.all(np.isfinite(M.data)):
+        raise ValueError("M must contain only finite values (found nan or inf)")
+    asym = abs(M - M.T)
+    scale = float(abs(M).max()) if M.nnz else 0.0
+    if asym.nnz and float(asym.max()) > SYMMETRY_RTOL * scale:
+        raise ValueError(
+            f"M must be symmetric: max |M - M^T| = {float(asym.max()):.3g} exceeds "
+            f"{SYMMETRY_RTOL:g} x max |M| (the Lanczos routes assume a symmetric matrix)"
+        )
     band = perm = None
     if method in ("auto", "shift-invert"):
         perm, inv, bw = rcm_band(M)
@@ -106,7 +128,7 @@ def top_eigenpairs(
         if kk <= k or n <= 3 * kk:
             w, U = dense_spectrum(M.toarray())
             kend = cluster_end(w, k, CLUSTER_ATOL)
-            return w[:kend].copy(), np.ascontiguousarray(U[:, :kend])
+            return Eigenpairs(w[:kend].copy(), np.ascontiguousarray(U[:, :kend]))
         filtered = band is None and method != "lanczos"
         nv = ncv if ncv is not None else max(2 * kk + 1, kk + (16 if filtered else 32))
         nv = min(as_int("ncv", nv, minimum=kk + 2), n)
@@ -123,7 +145,7 @@ def top_eigenpairs(
         if kend < w.size or kk >= n - 1:
             break
         guard *= 2
-    return w[:kend].copy(), _reorthonormalize(U[:, :kend])
+    return Eigenpairs(w[:kend].copy(), _reorthonormalize(U[:, :kend]))
 
 
 def _reorthonormalize(U: np.ndarray) -> np.ndarray:

@@ -7,7 +7,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from memtheory.checks import as_int
-from memtheory.eigensolvers import CLUSTER_ATOL, cluster_end, dense_spectrum, top_eigenpairs
+from memtheory.eigensolvers import (
+    CLUSTER_ATOL,
+    Eigenpairs,
+    cluster_end,
+    dense_spectrum,
+    top_eigenpairs,
+)
 from memtheory.graphs import Graph, as_graph
 from memtheory.spectral.path_star import path_star_structure, path_star_top
 
@@ -15,6 +21,8 @@ from memtheory.spectral.path_star import path_star_structure, path_star_top
 DENSE_MAX_N = 2000
 #: singular values below ``RANK_RTOL * sigma_max`` do not count in the measured rank
 RANK_RTOL = 1e-3
+#: spectrum() refuses a request whose eigenvectors and Lanczos basis exceed this many bytes
+SPECTRUM_MAX_BYTES = 2 << 30
 
 
 def degrees_for_inverse(graph: Graph) -> np.ndarray:
@@ -75,7 +83,8 @@ def normalized_adjacency(graph) -> sp.csr_matrix:
 def spectrum(graph, k=None):
     r"""Eigenpairs of :math:`-L = D^{-1}A + (D^{-1}A)^\top - 2I`, eigenvalues descending.
 
-    Returns ``(eigenvalues, eigenvectors)`` with orthonormal eigenvector columns. ``k=None``
+    Returns :class:`~memtheory.eigensolvers.Eigenpairs` ``(values, vectors)`` with
+    orthonormal eigenvector columns (unpacks as ``w, U``). ``k=None``
     returns all ``n`` (dense graphs only, :data:`DENSE_MAX_N`); otherwise at least ``k``: the
     request is **extended to the end of the degenerate cluster** that contains the ``k``-th
     eigenvalue (clusters: gaps below :data:`CLUSTER_ATOL`), so that a cluster is never cut, and
@@ -97,7 +106,13 @@ def spectrum(graph, k=None):
     if n <= DENSE_MAX_N:
         w, U = dense_spectrum(neg_laplacian(g).toarray())
         kend = cluster_end(w, k, CLUSTER_ATOL)
-        return w[:kend], np.ascontiguousarray(U[:, :kend])
+        return Eigenpairs(w[:kend], np.ascontiguousarray(U[:, :kend]))
+    if 8 * n * (3 * k + 64) > SPECTRUM_MAX_BYTES:
+        raise ValueError(
+            f"k={k} eigenvectors of a {n}-node graph need about "
+            f"{8 * n * (3 * k + 64) / 2**30:.3g} GiB (Lanczos basis included), above "
+            f"{SPECTRUM_MAX_BYTES / 2**30:.3g} GiB; request fewer eigenpairs"
+        )
     ps = path_star_structure(g)
     if ps is not None:
         w, basis = path_star_top(g, ps, k)
@@ -106,5 +121,5 @@ def spectrum(graph, k=None):
                 f"k={k} extends to {w.size} eigenvectors of a {n}-node path-star (a degenerate "
                 "cluster); use node2vec_prediction(..., sparse=True) for a sparse basis"
             )
-        return w, basis.toarray()
+        return Eigenpairs(w, basis.toarray())
     return top_eigenpairs(neg_laplacian(g), k)

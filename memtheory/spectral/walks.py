@@ -36,7 +36,11 @@ def deepwalk_filter(lam, T):
 
 def _dense_guard(g: Graph, what: str, limit: int = 5000):
     if g.n > limit:
-        raise ValueError(f"graph has n={g.n} nodes; {what} is dense and needs n <= {limit}")
+        raise ValueError(
+            f"graph has n={g.n} nodes; {what} is dense and needs n <= {limit}; for larger "
+            "graphs filter the top of the spectrum instead (spectrum(graph, k) with "
+            "deepwalk_filter on its eigenvalues, NetMF's approximation for large windows)"
+        )
 
 
 def netmf_matrix(graph, T=10, b=1.0, log: str = "truncated"):
