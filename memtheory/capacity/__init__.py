@@ -38,13 +38,15 @@ direction), :mod:`~memtheory.capacity.graph_storage`, :mod:`~memtheory.capacity.
 from memtheory.capacity.cli import main
 from memtheory.capacity.constants import (
     BITS_PER_PARAM,
+    CAPACITY_SCHEMES,
     CONSTANTS,
     CRITERIA,
+    MAX_SIZE,
     MLP_C_LOG,
     MLP_C_M32,
     OUTER_PRODUCT_C_ALL,
     OUTER_PRODUCT_C_FACT,
-    SCHEMES,
+    TARGET_ERROR_MIN,
     TRAINED_LINEAR_C,
     TRAINED_LINEAR_C_STATPHYS,
     TRANSFORMER_ATTN_FACTS_PER_UNIT,
@@ -55,6 +57,7 @@ from memtheory.capacity.constants import (
 )
 from memtheory.capacity.graph_storage import graph_storage
 from memtheory.capacity.outer_product import (
+    OuterProductNoise,
     outer_product_all_correct_probability,
     outer_product_capacity,
     outer_product_error,
@@ -89,7 +92,10 @@ __all__ = [
     "TRANSFORMER_MLP_FACTS_PER_UNIT",
     "BITS_PER_PARAM",
     "CONSTANTS",
-    "SCHEMES",
+    "CAPACITY_SCHEMES",
+    "MAX_SIZE",
+    "TARGET_ERROR_MIN",
+    "OuterProductNoise",
     "lambert_w",
     "outer_product_log_factor",
     "outer_product_noise",

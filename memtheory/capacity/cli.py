@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 
-from memtheory.capacity.constants import MAX_FACTS
+from memtheory.capacity.constants import MAX_FACTS, TARGET_ERROR_MIN
 from memtheory.capacity.table import capacity_table, format_table
 from memtheory.cli import ArgumentParser
 
@@ -31,14 +31,20 @@ def _count(flag: str, text: str, minimum: int) -> int:
     return v
 
 
-def _real(flag: str, text: str, low: float, high: float, high_open=False) -> float:
-    msg = f"{flag} must be a finite number in ({low:g}, {high:g}{')' if high_open else ']'}, "
+def _real(
+    flag: str, text: str, low: float, high: float, high_open=False, minimum: float | None = None
+) -> float:
+    """Parse a real in (low, high] (or [minimum, high] when ``minimum`` is given)."""
+    left = f"[{minimum:g}" if minimum is not None else f"({low:g}"
+    msg = f"{flag} must be a finite number in {left}, {high:g}{')' if high_open else ']'}, "
     msg += f"got {text!r}"
     try:
         v = float(text)
     except ValueError:
         raise ValueError(msg) from None
     if not math.isfinite(v) or v <= low or v > high or (high_open and v == high):
+        raise ValueError(msg)
+    if minimum is not None and v < minimum:
         raise ValueError(msg)
     return v
 
@@ -64,7 +70,7 @@ def main(argv=None) -> int:
     err = (
         None
         if a.target_error is None
-        else _real("--target-error", a.target_error, 0, 1, high_open=True)
+        else _real("--target-error", a.target_error, 0, 1, high_open=True, minimum=TARGET_ERROR_MIN)
     )
     graph = None
     if a.graph is not None:
@@ -74,7 +80,7 @@ def main(argv=None) -> int:
             graph = parse_graph(a.graph)
         except ValueError as exc:
             raise ValueError(f"--graph: {exc}") from None
-    rows = capacity_table(n, m, b, alpha, err, graph)
+    rows = capacity_table(n, m, bits_per_param=b, alpha=alpha, target_error=err, graph=graph)
     if a.json:
         print(json.dumps(rows, indent=1))
     else:

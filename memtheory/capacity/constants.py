@@ -115,7 +115,8 @@ CONSTANTS = {
     "BITS_PER_PARAM": BITS_PER_PARAM,
 }
 
-SCHEMES = (
+#: the memory schemes of the capacity laws (facts_capacity, required_dimension, the table)
+CAPACITY_SCHEMES = (
     "outer_product",
     "outer_product_all",
     "trained_linear",
@@ -128,6 +129,11 @@ SCHEMES = (
 )
 MAX_FACTS = 10**15
 CRITERIA = ("fact", "all")
+#: largest dimension / width / head count any capacity function accepts (keeps powers finite)
+MAX_SIZE = 1e18
+#: smallest per-fact error the Gaussian model resolves (memtheory.scaling.readout_error works in
+#: log space down to 1e-300)
+TARGET_ERROR_MIN = 1e-300
 
 
 def facts_arg(facts) -> int:
@@ -173,3 +179,15 @@ def lambert_w(y) -> float:
 def solve_n_log_n(y: float) -> float:
     """N with :math:`N\\ln N = y` (N >= 1): :math:`N = e^{W(y)}` (:func:`lambert_w`)."""
     return math.exp(lambert_w(y))
+
+
+def target_error_arg(target_error) -> float | None:
+    """``target_error`` checked as a number in [TARGET_ERROR_MIN, 1); ``None`` passes through."""
+    if target_error is None:
+        return None
+    return as_float("target_error", target_error, TARGET_ERROR_MIN, 1.0, high_open=True)
+
+
+def size_arg(name: str, value, low: float = 0.0) -> float:
+    """A real-valued size (dimension, width, head count) checked in (low, MAX_SIZE]."""
+    return as_float(name, value, low, MAX_SIZE, low_open=True)

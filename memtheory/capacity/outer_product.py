@@ -7,14 +7,17 @@ readout (derived in ``docs/theory/capacity.md`` section 1, checked in ``proofs_c
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from memtheory.capacity.constants import (
     CRITERIA,
+    MAX_SIZE,
     OUTER_PRODUCT_C_ALL,
     OUTER_PRODUCT_C_FACT,
     answers_arg,
     constant_value,
     facts_arg,
+    target_error_arg,
 )
 from memtheory.checks import as_choice, as_float
 
@@ -50,19 +53,33 @@ def _noise(n: float, d: float, m: float) -> tuple[float, float]:
     return math.sqrt(var_c), math.sqrt(var_w)
 
 
-def outer_product_noise(facts, d, answers=None) -> tuple[float, float]:
-    """Exact interference standard deviations of the outer-product memory.
+class OuterProductNoise(NamedTuple):
+    """Interference standard deviations of the correct and of a wrong score."""
+
+    sigma_correct: float
+    sigma_wrong: float
+
+
+def outer_product_noise(facts, d, answers=None) -> OuterProductNoise:
+    """Exact interference standard deviations of the outer-product memory (derived here).
+
+    Model: the correlation-matrix memory of Kohonen (1972) and Anderson (1972), read out by
+    argmax as in the capacity analysis of arXiv 2412.06538 Sec. 3; the variances are derived
+    in ``docs/theory/capacity.md`` section 1 and checked symbolically in
+    ``proofs_check.capacity.outer_product`` (``outer_product_noise``). ``d`` in
+    [1, MAX_SIZE = 1e18].
 
     For :math:`W = \\sum_x u_{f(x)}e_x^\\top` with independent uniform unit embeddings in
     :math:`\\mathbb{R}^d` and classes of size :math:`k = N/M`:
     :math:`\\mathrm{Var}(\\text{correct score}) = (k-1)/d + (N-k)/d^2` (mean 1) and
     :math:`\\mathrm{Var}(\\text{wrong score}) = (k+1)/d + (N-k-1)/d^2` (mean 0), from
     :math:`\\mathbb{E}(a^\\top b)^2 = 1/d` for independent unit vectors (derived). Bijection:
-    ``(N-1)/d^2`` and ``2/d + (N-2)/d^2``. Returns ``(sigma_correct, sigma_wrong)``.
+    ``(N-1)/d^2`` and ``2/d + (N-2)/d^2``. Returns :class:`OuterProductNoise`
+    ``(sigma_correct, sigma_wrong)``.
     """
     n = facts_arg(facts)
     m = answers_arg(answers, n)
-    return _noise(n, as_float("d", d, 1.0, None), m)
+    return OuterProductNoise(*_noise(n, as_float("d", d, 1.0, MAX_SIZE), m))
 
 
 def _op_error(n: float, d: float, m: float) -> float:
@@ -80,7 +97,7 @@ def outer_product_error(facts, d, answers=None) -> float:
     treated as independent Gaussians (:func:`memtheory.scaling.readout_error`).
     """
     n = facts_arg(facts)
-    return _op_error(n, as_float("d", d, 1.0, None), answers_arg(answers, n))
+    return _op_error(n, as_float("d", d, 1.0, MAX_SIZE), answers_arg(answers, n))
 
 
 def outer_product_all_correct_probability(facts, d, answers=None) -> float:
@@ -110,7 +127,7 @@ def _op_asym_d(n: float, answers, criterion: str, c) -> float:
 
 
 def outer_product_required_dimension(
-    facts, answers=None, criterion="all", model="asymptotic", target_error=None, c=None
+    facts, answers=None, *, criterion="all", model="asymptotic", target_error=None, c=None
 ) -> float:
     """Smallest d for N facts in a d x d outer-product memory (real-valued).
 
@@ -126,10 +143,7 @@ def outer_product_required_dimension(
         answers = answers_arg(answers)
     criterion = as_choice("criterion", criterion, CRITERIA)
     model = as_choice("model", model, ("asymptotic", "gaussian"))
-    if target_error is not None:
-        target_error = as_float(
-            "target_error", target_error, 0.0, 1.0, low_open=True, high_open=True
-        )
+    target_error = target_error_arg(target_error)
     if model == "asymptotic":
         return _op_asym_d(float(n), answers, criterion, c)
     from scipy.optimize import brentq
@@ -142,28 +156,35 @@ def outer_product_required_dimension(
         return 1.0
     while gap(hi) < 0:
         lo, hi = hi, hi + 1.0
+        if hi > math.log(MAX_SIZE):
+            raise ValueError(
+                f"target_error {target_error:g} is not reached by any d <= {MAX_SIZE:g} for "
+                f"facts={n} in the Gaussian model"
+            )
     return math.exp(brentq(gap, lo, hi, xtol=1e-10))
 
 
 def outer_product_capacity(
-    d, answers=None, criterion="all", model="asymptotic", target_error=None, c=None
+    d, answers=None, *, criterion="all", model="asymptotic", target_error=None, c=None
 ) -> float:
     """Largest number of facts N (real-valued) a d x d outer-product memory retrieves.
 
     The inverse in N of :func:`outer_product_required_dimension` (brentq on log N), e.g.
-    :math:`d^2 = 8N\\ln N(1 + d/N)` for ``"all"`` with M = N (``answers=None``).
+    :math:`d^2 = 8N\\ln N(1 + d/N)` for ``"all"`` with M = N (``answers=None``). Model: the
+    correlation-matrix memory :math:`W = \\sum_x u_{f_*(x)}e_x^\\top` (Kohonen 1972;
+    Anderson 1972) with random unit embeddings, whose thresholds are derived in
+    ``docs/theory/capacity.md`` section 1 (the per-fact one equals the conjectured sharp top-1
+    threshold :math:`d^2\\sim 2N\\log N` of arXiv 2605.05189; checked in
+    ``proofs_check.capacity.outer_product``). ``d`` in [2, MAX_SIZE = 1e18].
     """
     from scipy.optimize import brentq
 
-    d = as_float("d", d, 2.0, 1e12)
+    d = as_float("d", d, 2.0, MAX_SIZE)
     if answers is not None:
         answers = answers_arg(answers)
     criterion = as_choice("criterion", criterion, CRITERIA)
     model = as_choice("model", model, ("asymptotic", "gaussian"))
-    if target_error is not None:
-        target_error = as_float(
-            "target_error", target_error, 0.0, 1.0, low_open=True, high_open=True
-        )
+    target_error = target_error_arg(target_error)
 
     def gap(logn):
         n = math.exp(logn)
@@ -174,6 +195,8 @@ def outer_product_capacity(
     lo, hi = math.log(2.0), math.log(max(4.0, d * d))
     if gap(lo) < 0:
         return 2.0
-    while gap(hi) > 0:
+    while gap(hi) > 0:  # N grows until the memory no longer holds it; d <= MAX_SIZE bounds this
         lo, hi = hi, hi + 1.0
+        if hi > 200.0:  # pragma: no cover - N > e^200 cannot fit in d <= 1e18
+            raise ValueError(f"no finite capacity found for d={d:g}")
     return math.exp(brentq(gap, lo, hi, xtol=1e-12))

@@ -19,6 +19,7 @@ from memtheory.capacity.constants import (
     answers_arg,
     constant_value,
     facts_arg,
+    target_error_arg,
 )
 from memtheory.capacity.graph_storage import graph_storage
 from memtheory.capacity.outer_product import outer_product_required_dimension
@@ -89,7 +90,7 @@ def _const_row(scheme, memory, d, width, params, bits, formula, const: Constant,
 
 
 def capacity_table(
-    facts, answers=None, bits_per_param=None, zipf_alpha=None, target_error=None, graph=None
+    facts, answers=None, *, bits_per_param=None, alpha=None, target_error=None, graph=None
 ) -> list[dict]:
     """Rows of ``python -m memtheory.capacity``: the memory each scheme needs for N facts.
 
@@ -102,7 +103,7 @@ def capacity_table(
     * ``target_error``: the outer-product rows use the finite-size Gaussian model (per-fact
       error = ``target_error``; all facts correct with probability 1/2) instead of the
       asymptotic laws.
-    * ``zipf_alpha``: facts queried with Zipf(:math:`\\alpha`) frequencies (infinite data); rows
+    * ``alpha``: facts queried with Zipf(:math:`\\alpha`) frequencies (infinite data); rows
       for the ``threshold`` / ``power`` (:math:`\\rho = 1`) / ``uniform`` schemes of arXiv
       2310.02984 give the d whose expected error is ``target_error`` (0.01 if None).
     * ``graph``: a :class:`memtheory.graphs.Graph` or spec string; rows for associative and
@@ -111,12 +112,9 @@ def capacity_table(
     n = facts_arg(facts)
     m = answers_arg(answers, n)
     b = constant_value(bits_per_param, BITS_PER_PARAM, "bits_per_param")
-    if target_error is not None:
-        target_error = as_float(
-            "target_error", target_error, 0.0, 1.0, low_open=True, high_open=True
-        )
-    if zipf_alpha is not None:
-        zipf_alpha = as_float("zipf_alpha", zipf_alpha, 1.0, 20.0, low_open=True)
+    target_error = target_error_arg(target_error)
+    if alpha is not None:
+        alpha = as_float("alpha", alpha, 1.0, 20.0, low_open=True)
     bits = n * math.log2(m)
     log_m = "ln N" if m == n else "ln M"
     rows = []
@@ -146,7 +144,7 @@ def capacity_table(
             ("outer_product", "fact", OUTER_PRODUCT_C_FACT),
             ("outer_product_all", "all", OUTER_PRODUCT_C_ALL),
         ):
-            d = outer_product_required_dimension(n, answers, crit, c=None)
+            d = outer_product_required_dimension(n, answers, criterion=crit)
             what = "typical fact" if crit == "fact" else "all facts"
             law = f"d^2 = {const.value:g} N {log_m if crit == 'fact' or m == n else 'L(N,M)'}"
             extra = " (1 + d/M)"
@@ -165,7 +163,9 @@ def capacity_table(
                 )
             )
     else:
-        d = outer_product_required_dimension(n, answers, "fact", "gaussian", target_error)
+        d = outer_product_required_dimension(
+            n, answers, criterion="fact", model="gaussian", target_error=target_error
+        )
         rows.append(
             _const_row(
                 "outer_product",
@@ -180,7 +180,7 @@ def capacity_table(
                 n,
             )
         )
-        d = outer_product_required_dimension(n, answers, "all", "gaussian")
+        d = outer_product_required_dimension(n, answers, criterion="all", model="gaussian")
         rows.append(
             _const_row(
                 "outer_product_all",
@@ -277,17 +277,17 @@ def capacity_table(
         )
     )
 
-    if zipf_alpha is not None:
+    if alpha is not None:
         from memtheory import scaling
 
         err = 0.01 if target_error is None else target_error
         labels = {"threshold": "q = 1 on top d/8", "power": "q = p", "uniform": "q = 1"}
         for sch in ("threshold", "power", "uniform"):
             try:
-                d = scaling.required_dimension_for_error(err, sch, zipf_alpha, n, None, m)
+                d = scaling.required_dimension_for_error(err, sch, alpha, n, answers=m)
             except ValueError:
                 d = None
-            beta = scaling.exponent_d(sch, zipf_alpha)
+            beta = scaling.exponent_d(sch, alpha)
             rows.append(
                 _row(
                     f"zipf_{sch}",
@@ -296,7 +296,7 @@ def capacity_table(
                     None,
                     None if d is None else math.ceil(d) ** 2,
                     None,  # not every fact is stored: bits per parameter is not meaningful
-                    f"error {err:g} at Zipf({zipf_alpha:g}); E ~ d^-{beta:.3g}",
+                    f"error {err:g} at Zipf({alpha:g}); E ~ d^-{beta:.3g}",
                     "derived",
                     False,
                     "2310.02984 Thm 1 (model)",

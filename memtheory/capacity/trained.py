@@ -9,6 +9,7 @@ import math
 
 from memtheory.capacity.constants import (
     BITS_PER_PARAM,
+    MAX_SIZE,
     MLP_C_LOG,
     MLP_C_M32,
     TRAINED_LINEAR_C,
@@ -19,6 +20,7 @@ from memtheory.capacity.constants import (
     answers_arg,
     constant_value,
     facts_arg,
+    size_arg,
     solve_n_log_n,
 )
 from memtheory.checks import as_choice, as_float, as_int
@@ -26,7 +28,7 @@ from memtheory.checks import as_choice, as_float, as_int
 # --------------------------------------------------------------------------- trained linear
 
 
-def trained_linear_capacity(d, answers=None, c=None, statphys=False) -> float:
+def trained_linear_capacity(d, answers=None, *, c=None, statphys=False) -> float:
     """Facts a trained d x d linear memory stores: :math:`d^2 = cN\\ln M`.
 
     M = N (default): :math:`N\\ln N = d^2/c`, :math:`N = e^{W(d^2/c)}` (Lambert W). Fixed M:
@@ -34,7 +36,7 @@ def trained_linear_capacity(d, answers=None, c=None, statphys=False) -> float:
     ``statphys=True`` (:data:`TRAINED_LINEAR_C_STATPHYS`). The fit was made at M = N; the
     :math:`\\ln M` dependence for other M is the extreme-value form (assumes :math:`M\\gtrsim d`).
     """
-    d = as_float("d", d, 1.0, 1e12)
+    d = as_float("d", d, 1.0, MAX_SIZE)
     cc = constant_value(c, TRAINED_LINEAR_C_STATPHYS if statphys else TRAINED_LINEAR_C)
     if answers is None:
         return solve_n_log_n(d * d / cc)
@@ -45,7 +47,7 @@ def trained_linear_capacity(d, answers=None, c=None, statphys=False) -> float:
 # --------------------------------------------------------------------------- MLP
 
 
-def mlp_required_md(facts, answers=None, c=None) -> float:
+def mlp_required_md(facts, answers=None, *, c=None) -> float:
     """Product :math:`md` an MLP memory needs for N facts (fit, arXiv 2412.06538 Sec. 4.2).
 
     :math:`md = 1.2\\,N` at M = 32 (:data:`MLP_C_M32`), otherwise :math:`md = 0.35\\,N\\ln M`
@@ -58,11 +60,13 @@ def mlp_required_md(facts, answers=None, c=None) -> float:
     return constant_value(c, MLP_C_LOG) * n * math.log(m)
 
 
-def mlp_capacity(m, d, answers=None, c=None) -> float:
-    """Facts an MLP memory of width ``m`` and input dimension ``d`` stores (inverse of
-    :func:`mlp_required_md`; M = N solved with Lambert W)."""
-    width = as_float("m", m, 1.0, 1e12)
-    d = as_float("d", d, 1.0, 1e12)
+def mlp_capacity(width, d, answers=None, *, c=None) -> float:
+    """Facts an MLP memory :math:`V\\,\\mathrm{ReLU}(We_x+b)` of hidden width ``width`` (m) and
+    input dimension ``d`` stores: :math:`md = 0.35\\,N\\ln M` (:math:`md = 1.2\\,N` at M = 32),
+    the fits of arXiv 2412.06538 Sec. 4.2 (``docs/theory/capacity.md`` section 3), inverted;
+    M = N solved with Lambert W. Real-valued sizes in (0, MAX_SIZE = 1e18]."""
+    width = size_arg("width", width)
+    d = size_arg("d", d)
     md = width * d
     if answers is None:
         return solve_n_log_n(md / constant_value(c, MLP_C_LOG))
@@ -72,32 +76,33 @@ def mlp_capacity(m, d, answers=None, c=None) -> float:
     return md / (constant_value(c, MLP_C_LOG) * math.log(a))
 
 
-def mlp_required_width(facts, d, answers=None, c=None) -> float:
-    """Width m needed at input dimension d: :math:`m = (md)_{\\rm req}/d`."""
-    d = as_float("d", d, 1.0, 1e12)
-    return mlp_required_md(facts, answers, c) / d
+def mlp_required_width(facts, d, answers=None, *, c=None) -> float:
+    """Width m needed at input dimension d: :math:`m = (md)_{\\rm req}/d` (arXiv 2412.06538
+    Sec. 4.2 fit, :func:`mlp_required_md`)."""
+    d = size_arg("d", d)
+    return mlp_required_md(facts, answers, c=c) / d
 
 
 # --------------------------------------------------------------------------- transformer
 
 
-def transformer_parameters(d, heads, head_dim, mlp_width) -> int:
+def transformer_parameters(d, heads, head_dim, width) -> int:
     """Trainable parameters of the one-layer transformer of arXiv 2412.06538, Sec. 4.1:
     :math:`4Hd_hd` (Q, K, V, O) :math:`+ 2md` (MLP in/out), embeddings and biases excluded."""
     d = as_int("d", d, minimum=1)
     h = as_int("heads", heads, minimum=0)
     dh = as_int("head_dim", head_dim, minimum=0)
-    m = as_int("mlp_width", mlp_width, minimum=0)
+    m = as_int("width", width, minimum=0)
     return 4 * h * dh * d + 2 * m * d
 
 
 TRANSFORMER_FIT_ANSWERS = 8  # D = 8 answers per relation in the Fig. 4 sweeps
 
 
-def _transformer_units(through, d, heads, head_dim, mlp_width, c) -> float:
+def _transformer_units(through, d, heads, head_dim, width, c) -> float:
     """Facts at D = 8 answers for the given (real-valued) sizes."""
     attn = heads * head_dim * d
-    mlp = mlp_width * d
+    mlp = width * d
     if through == "both":
         return constant_value(c, TRANSFORMER_FACTS_PER_PARAM) * (4.0 * attn + 2.0 * mlp)
     if through == "attention":
@@ -113,7 +118,7 @@ def _facts_from_bits(bits: float, answers) -> float:
 
 
 def transformer_capacity(
-    d, heads, head_dim, mlp_width, c=None, through="both", answers=TRANSFORMER_FIT_ANSWERS
+    d, heads, head_dim, width, *, c=None, through="both", answers=TRANSFORMER_FIT_ANSWERS
 ) -> float:
     """Facts a one-layer transformer stores (fits of arXiv 2412.06538, Fig. 4); real sizes ok.
 
@@ -124,10 +129,10 @@ def transformer_capacity(
     :math:`N\\log_2 M = 3 N_{D=8}` (an assumption of this toolkit, not a paper's fit).
     """
     through = as_choice("through", through, ("both", "attention", "mlp"))
-    d = as_float("d", d, 1.0, None)
-    h = as_float("heads", heads, 0.0, None)
-    dh = as_float("head_dim", head_dim, 0.0, None)
-    m = as_float("mlp_width", mlp_width, 0.0, None)
+    d = size_arg("d", d)
+    h = as_float("heads", heads, 0.0, MAX_SIZE)
+    dh = as_float("head_dim", head_dim, 0.0, MAX_SIZE)
+    m = as_float("width", width, 0.0, MAX_SIZE)
     facts8 = _transformer_units(through, d, h, dh, m, c)
     if answers == TRANSFORMER_FIT_ANSWERS:
         return facts8

@@ -20,9 +20,9 @@ def inversions():
         mm = nv if mv is None else mv
         sv = (8 if crit == "all" else 2) * cap.outer_product_log_factor(nv, mm, crit)
         ref = float(root.subs({N: nv, M: mm, s2: sv}))
-        got = cap.outer_product_required_dimension(nv, mv, crit)
+        got = cap.outer_product_required_dimension(nv, mv, criterion=crit)
         worst = max(worst, abs(got - ref) / ref)
-        back = cap.outer_product_capacity(got, mv, crit)
+        back = cap.outer_product_capacity(got, mv, criterion=crit)
         worst = max(worst, abs(back - nv) / nv)
     # N ln N = y  <=>  N = exp(W(y)):  W e^W = y
     Nsol = sp.exp(sp.LambertW(y))

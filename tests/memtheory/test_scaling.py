@@ -27,19 +27,19 @@ def test_finite_data_constant_matches_quoted_values(alpha, value):
 
 @pytest.mark.parametrize("alpha", [2.0, 3.0])
 def test_missing_mass_exact_matches_asymptotic_at_large_n_and_T(alpha):
-    exact = s.missing_mass(1e4, alpha, n=10**6)
+    exact = s.missing_mass(1e4, alpha, facts=10**6)
     asym = s.missing_mass(1e4, alpha)
     assert_allclose(exact, asym, rtol=1e-3)
 
 
 def test_missing_mass_edge_cases_and_arrays():
-    assert s.missing_mass(0, 2.0, n=50) == 1.0
-    out = s.missing_mass(np.array([1.0, 10.0, 100.0]), 2.0, n=100)
+    assert s.missing_mass(0, 2.0, facts=50) == 1.0
+    out = s.missing_mass(np.array([1.0, 10.0, 100.0]), 2.0, facts=100)
     assert out.shape == (3,) and np.all(np.diff(out) < 0)
     p = s.zipf(100, 2.0)
     assert_allclose(out[1], np.sum(p * (1 - p) ** 10), rtol=1e-12)
-    with pytest.raises(ValueError, match="T"):
-        s.missing_mass(-1, 2.0, n=10)
+    with pytest.raises(ValueError, match="samples"):
+        s.missing_mass(-1, 2.0, facts=10)
     with pytest.raises(ValueError, match="alpha"):
         s.missing_mass(10, 0.5)
 
@@ -50,7 +50,7 @@ def test_missing_mass_slope_matches_closed_form_exponent(alpha):
     # slope of the exact finite sum in log T against -(1 - 1/alpha); n^alpha >> T
     n = 2 * 10**6
     T = np.array([2e3, 2e4])
-    m = s.missing_mass(T, alpha, n=n)
+    m = s.missing_mass(T, alpha, facts=n)
     slope = np.diff(np.log(m))[0] / np.diff(np.log(T))[0]
     assert_allclose(-slope, s.exponent_T("threshold", alpha), atol=0.02)
 
@@ -59,7 +59,7 @@ def test_missing_mass_slope_matches_closed_form_exponent(alpha):
 @given(st.floats(1.5, 4.0), st.integers(200, 3000))
 def test_zipf_tail_matches_integral_asymptotic(alpha, P):
     n = 10**6
-    exact = s.zipf_tail(P, alpha, n=n)
+    exact = s.zipf_tail(P, alpha, facts=n)
     # asymptotic tail beyond P minus the (asymptotic) tail beyond n
     asym = s.zipf_tail(P, alpha) - s.zipf_tail(n, alpha)
     assert_allclose(exact, asym, rtol=3 * alpha / P)
@@ -160,7 +160,7 @@ def test_required_dimension_for_error_round_trip():
     d = s.required_dimension_for_error(0.05, "threshold", 2.0, 1000)
     assert_allclose(s.scheme_error("threshold", d, None, 2.0, 1000), 0.05, rtol=0.05)
     with pytest.raises(ValueError, match="not reached"):
-        s.required_dimension_for_error(1e-4, "threshold", 2.0, 1000, T=100)
+        s.required_dimension_for_error(1e-4, "threshold", 2.0, 1000, samples=100)
 
 
 def test_sgd_map_and_invariant():
