@@ -440,6 +440,7 @@ GRAPH_SPECS = (
 
 
 _ID = re.compile(r"-?[0-9]+")
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0b\x0c")
 _SPLIT = re.compile(r"[ \t,=]+")
 
 
@@ -460,11 +461,12 @@ def _read_edge_file(filename: str, max_bytes=GRAPH_MAX_BYTES) -> Graph:
     with fh:
         for lineno, raw in enumerate(fh, 1):
             where = f"graph file {filename}:{lineno}"
-            if not raw.isascii():
-                bad = next(b for b in raw if b > 127)
+            bad = next((b for b in raw if b > 127 or (b < 32 and b not in _TEXT_CONTROLS)), None)
+            if bad is not None:
+                what = "is not ASCII" if bad > 127 else "is a control character"
                 raise ValueError(
-                    f"{where}: not a text edge list (byte 0x{bad:02x} is not ASCII); expected "
-                    "two integer node ids per line"
+                    f"{where}: not a text edge list (byte 0x{bad:02x} {what}: a binary file?); "
+                    "expected two integer node ids per line"
                 )
             line = raw.decode("ascii").split("#", 1)[0].strip()
             if not line:
