@@ -1,21 +1,21 @@
 r"""Training dynamics of associative memories: closed forms and reduced (low-dimensional) dynamics.
 
-Four papers, one section each (notes in ``shared/papers/``):
+Four papers, one module each (derivations and measurements: ``docs/theory/dynamics.md``):
 
 1. Cabannes, Simsek & Bietti 2024, *Learning Associative Memories with Gradient Descent*,
-   arXiv 2402.18724 (notes ``gd-associative-memories.md``): cross-entropy GD on one linear
+   arXiv 2402.18724: cross-entropy GD on one linear
    memory ``W``, its exact reduction to interacting particles (scores), the orthonormal margin
    recursion and its logarithmic growth, the loss asymptote ``N (M-1) / (eta M t)``, the two
    correlated-token system with loss spikes, the closed-form Hessian, the underparameterized
    ``d = 2`` regime.
 2. Nichani, Lee & Bietti 2024, *Understanding Factual Recall in Transformers via Associative
-   Memories*, arXiv 2412.06538 (notes ``factual-recall.md``): plateaus ``ln(R D)`` and ``ln D`` of
+   Memories*, arXiv 2412.06538: plateaus ``ln(R D)`` and ``ln D`` of
    the one-hot linear-attention model and a 4-scalar reduction of its population gradient flow.
 3. Chen, Bruna & Bietti 2024, *Distributional Associations vs In-Context Reasoning*,
-   arXiv 2406.03068 (notes ``distributional-associations.md``): the Bayes floor ``h(alpha)`` of
+   arXiv 2406.03068: the Bayes floor ``h(alpha)`` of
    noisy in-context recall and the Eckart-Young rank truncation.
 4. Kunstner et al. 2024, *Heavy-Tailed Class Imbalance and Why Adam Outperforms Gradient Descent
-   on Language Models*, arXiv 2402.19449 (notes ``heavy-tailed-imbalance.md``): tiered-Zipf class
+   on Language Models*, arXiv 2402.19449: tiered-Zipf class
    counts, equal-mass grouping, per-class losses under GD and sign descent in the reduced
    (one-hot) model and on the quadratic illustration.
 

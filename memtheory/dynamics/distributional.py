@@ -33,7 +33,7 @@ def noisy_recall_bayes_floor(alpha, vocab_size=None) -> float:
     :math:`\alpha`, otherwise the sequence's output :math:`\bar y`. A predictor that knows
     :math:`\bar y` (the best any predictor can do, since knowing more cannot hurt) puts mass
     :math:`\alpha` on :math:`\tau` and :math:`1-\alpha` on :math:`\bar y`, with loss the binary
-    entropy :math:`h(\alpha)` (notes ``distributional-associations.md`` section 2, arXiv
+    entropy :math:`h(\alpha)` (``docs/theory/dynamics.md`` section 3, arXiv
     2406.03068 task). With ``vocab_size`` ``V`` given and :math:`\bar y` uniform over the
     vocabulary, :math:`\bar y = \tau` (probability ``1/V``) has loss 0, so the floor is
     :math:`(1 - 1/V)\,h(\alpha)`.
@@ -49,7 +49,8 @@ def low_rank_truncation(W, rho) -> np.ndarray:
     r"""Best rank-:math:`\lfloor\rho\min(W.\mathrm{shape})\rfloor` approximation of ``W`` (SVD).
 
     :math:`\rho = 1` returns ``W`` (up to round-off), :math:`\rho = 0` returns 0 (the layer is
-    removed). The LASER-style truncation of arXiv 2406.03068 (notes section 3, rank
+    removed). The LASER-style truncation of arXiv 2406.03068 (``docs/theory/dynamics.md`` section
+    3, rank
     :math:`\lfloor\rho d\rfloor`); Eckart-Young: no rank-``r`` matrix is closer in Frobenius or
     spectral norm.
     """
@@ -65,8 +66,8 @@ def low_rank_truncation(W, rho) -> np.ndarray:
 
 def truncation_error(W, rank) -> float:
     r"""Eckart-Young error of the best rank-``rank`` approximation:
-    :math:`\lVert W - W_r\rVert_F = \sqrt{\sum_{i>r}\sigma_i^2}` (notes
-    ``distributional-associations.md`` section 7 item 3)."""
+    :math:`\lVert W - W_r\rVert_F = \sqrt{\sum_{i>r}\sigma_i^2}` (``docs/theory/dynamics.md``
+    section 3)."""
     W = matrix_arg("W", W, (None, None))
     rank = as_int("rank", rank, 0, min(W.shape))
     s = np.linalg.svd(W, compute_uv=False)

@@ -19,8 +19,8 @@ def factual_recall_plateaus(R, D) -> dict:
     output is a softmax over the ``R D`` answers. At init the prediction is uniform over all
     answers (loss :math:`\ln(RD)`); in the "hallucination" stage the relation is known but the
     subject is not, so the prediction is uniform within the correct block (loss :math:`\ln D`);
-    then the loss goes to 0 (arXiv 2412.06538 Figure 5; notes ``factual-recall.md`` sections
-    4.2 and 5). The relation-only and subject-only losses of the notes start at :math:`\ln R`
+    then the loss goes to 0 (arXiv 2412.06538 Figure 5; ``docs/theory/dynamics.md`` section 2). The
+    relation-only and subject-only losses of the notes start at :math:`\ln R`
     and :math:`\ln D`: ``relation_init``, ``subject_init``.
     """
     R = as_int("R", R, 1)
@@ -54,7 +54,7 @@ def _ell(z, k):
 def sequential_learning_ode(S, R, D, t_max, init=1e-5, n_points=400) -> dict:
     r"""Population gradient flow of the one-hot linear-attention model, reduced to 4 scalars.
 
-    Model (notes ``factual-recall.md`` section 4.2, arXiv 2412.06538 Figure 5): one-hot
+    Model (``docs/theory/dynamics.md`` section 2, arXiv 2412.06538 Figure 5): one-hot
     embeddings, output logits over the ``R D`` answers
     :math:`\sum_j (x_{EOS}^\top A x_j) V^\top x_j`, so only the EOS row ``a`` of ``A`` matters;
     structured facts :math:`a^*(s,r) = rD + \lfloor sD/S\rfloor`; ``(s, r)`` uniform; init

@@ -69,7 +69,7 @@ def _summary(S: np.ndarray, targets: np.ndarray, p: np.ndarray):
 def memory_scores(W, E, U) -> np.ndarray:
     r"""Scores :math:`S[x, y] = u_y^\top W e_x`, i.e. ``S = E W^T U^T`` of shape ``(N, M)``.
 
-    Model of arXiv 2402.18724 section 2 (notes ``gd-associative-memories.md`` section 2).
+    Model of arXiv 2402.18724 section 2 (``docs/theory/dynamics.md`` section 1.1).
     """
     W, E, U, _, _ = _memory_args(W, E, U, None, None)
     return E @ W.T @ U.T
@@ -108,7 +108,8 @@ def memory_hessian(W, E, U, targets, p) -> np.ndarray:
     ``H.reshape(d_out, d_in, d_out, d_in)`` has the layout of
     ``torch.autograd.functional.hessian`` on a ``(d_out, d_in)`` tensor. The notes write the
     Kronecker factors in the other order, which is the column-major (``vec``) convention of the
-    same matrix (arXiv 2402.18724 section 2; closed form of the authors' code, notes section 2).
+    same matrix (arXiv 2402.18724 section 2; closed form of the authors' code,
+    ``docs/theory/dynamics.md`` section 1.1).
     Derivation: :math:`\partial s_y(x)/\partial\,\mathrm{vec}(W) = u_y\otimes e_x`, and the
     Hessian of :math:`-\log\mathrm{softmax}` in the scores is :math:`\mathrm{diag}(q) - qq^\top`.
     """
@@ -206,8 +207,8 @@ def orthonormal_margin_recursion(p, M, eta, steps) -> np.ndarray:
     r"""Exact GD margins of every input with orthonormal embeddings, ``(steps+1, N)``.
 
     Set-up: :math:`d\ge\max(N, M)`, orthonormal :math:`\{e_x\}` and :math:`\{u_y\}`,
-    :math:`W_0 = 0`, full-batch GD with step :math:`\eta` (notes ``gd-associative-memories.md``
-    section 3; derived from arXiv 2402.18724 section 2, not quoted from the paper). Each score
+    :math:`W_0 = 0`, full-batch GD with step :math:`\eta` (``docs/theory/dynamics.md`` section 1.2;
+    derived from arXiv 2402.18724 section 2, not quoted from the paper). Each score
     moves by :math:`-\eta p(x)(q_y - 1\{y = f_*(x)\})`; all wrong classes keep equal scores, so
     :math:`q_{f} = e^m/(e^m + M - 1)`, :math:`q_{y\neq f} = 1/(e^m+M-1)` and
 
@@ -232,7 +233,7 @@ def orthonormal_margin_recursion(p, M, eta, steps) -> np.ndarray:
 def orthonormal_loss(p, M, eta, steps) -> np.ndarray:
     r"""Exact GD loss with orthonormal embeddings, ``(steps+1,)``:
     :math:`\mathcal L_t = \sum_x p(x)\log\big(1 + (M-1)e^{-m_t(x)}\big)` with ``m_t`` from
-    :func:`orthonormal_margin_recursion` (notes ``gd-associative-memories.md`` section 3)."""
+    :func:`orthonormal_margin_recursion` (``docs/theory/dynamics.md`` section 1.2)."""
     p, M, eta = _orth_args(p, M, eta)
     m = orthonormal_margin_recursion(p, M, eta, steps)
     return (p * np.log1p((M - 1) * np.exp(-m))).sum(axis=1)
@@ -245,8 +246,8 @@ def orthonormal_margin_flow(p, M, eta, t) -> np.ndarray:
 
     .. math:: e^{m} + (M-1)\,m = \eta\,p(x)\,M\,t + 1,
 
-    so :math:`m_t(x) = \log(\eta p(x) M t) + o(1)` (logarithmic growth; notes
-    ``gd-associative-memories.md`` section 3, arXiv 2402.18724 claim 2). Solved by Newton's
+    so :math:`m_t(x) = \log(\eta p(x) M t) + o(1)` (logarithmic growth; ``docs/theory/dynamics.md``
+    section 1.2, arXiv 2402.18724 claim 2). Solved by Newton's
     method from :math:`\log c`, which lies right of the root of this convex increasing equation.
     """
     p, M, eta = _orth_args(p, M, eta)
@@ -269,8 +270,8 @@ def orthonormal_loss_asymptote(N, M, eta, t):
     r"""Asymptotic GD loss with orthonormal embeddings: :math:`\mathcal L_t\sim N(M-1)/(\eta M t)`.
 
     From :math:`\mathcal L_t\approx\sum_x p(x)(M-1)e^{-m_t(x)}` and
-    :math:`e^{m_t(x)}\sim\eta p(x) M t`; independent of ``p`` (notes
-    ``gd-associative-memories.md`` section 3). The relative error of the discrete recursion is
+    :math:`e^{m_t(x)}\sim\eta p(x) M t`; independent of ``p`` (``docs/theory/dynamics.md`` section
+    1.2). The relative error of the discrete recursion is
     :math:`O(\log t / t)` (the :math:`(M-1)m` term). Returns a float for scalar ``t``.
     """
     N = as_int("N", N, 1)
@@ -285,7 +286,8 @@ def orthonormal_loss_asymptote(N, M, eta, t):
 
 def two_particle_embeddings(alpha):
     r"""Embeddings of the two-particle spike experiment: ``E = [[1, 0], [alpha, sqrt(1-alpha^2)]]``,
-    ``U = I_2`` (arXiv 2402.18724 spike figure; notes section 4.1). ``alpha`` is the cosine."""
+    ``U = I_2`` (arXiv 2402.18724 spike figure; ``docs/theory/dynamics.md`` section 1.3). ``alpha``
+    is the cosine."""
     alpha = as_float("alpha", alpha, -1.0, 1.0)
     E = np.array([[1.0, 0.0], [alpha, math.sqrt(max(0.0, 1.0 - alpha * alpha))]])
     return E, np.eye(2)
@@ -294,7 +296,8 @@ def two_particle_embeddings(alpha):
 def two_particle_dynamics(p1, alpha, eta, steps) -> dict:
     r"""Reduced 2-D dynamics of two correlated tokens with frequencies ``(p1, 1-p1)``.
 
-    Set-up of arXiv 2402.18724 section 4.1 spike figure (notes section 4.1): ``N = M = d = 2``,
+    Set-up of arXiv 2402.18724 section 4.1 spike figure (``docs/theory/dynamics.md`` section 1.3):
+    ``N = M = d = 2``,
     ``U = I``, :math:`e_1 = (1,0)`, :math:`e_2 = (\alpha,\sqrt{1-\alpha^2})`, :math:`f(x) = x`,
     :math:`W_0 = 0`. With ``M = 2`` the gradient is
     :math:`\sum_x p(x)\sigma(-m_x)(u_{o(x)} - u_{f(x)})e_x^\top`, so the margins obey exactly
@@ -382,7 +385,8 @@ def underparameterized_problem(N, seed, zipf_exponent=1.0):
 
     Inputs uniform on the unit circle (angles ``rng.uniform(0, 2 pi, N)``), :math:`f(x) = x
     \bmod 2`, Zipf frequencies :math:`p(x)\propto(x+1)^{-a}` (arXiv 2402.18724 section 4.3
-    set-up, notes section 4.3; the authors' seeds map through their own RNG, not this one).
+    set-up, ``docs/theory/dynamics.md`` section 1.4; the authors' seeds map through their own RNG,
+    not this one).
     """
     N = as_int("N", N, 2)
     seed = as_int("seed", seed, 0)
@@ -403,7 +407,7 @@ def underparameterized_gap(E, targets, p) -> dict:
     With ``M = 2`` (``U = I_2``, or any ``u_0 != u_1``) the loss depends on ``W`` only through
     :math:`v = W^\top(u_0 - u_1)`: it is a ``p``-weighted logistic regression **without
     intercept**, :math:`F(v) = \sum_x p(x)\log(1 + e^{-y_x v^\top e_x})`, :math:`y_x = +1` if
-    :math:`f_*(x) = 0` else :math:`-1` (notes ``gd-associative-memories.md`` section 4.3, arXiv
+    :math:`f_*(x) = 0` else :math:`-1` (``docs/theory/dynamics.md`` section 1.4, arXiv
     2402.18724 claim 4). Returns
 
     - ``ce_weights``: minimizer of ``F`` (scipy trust-region Newton, float64, gradient norm

@@ -33,7 +33,7 @@ def tiered_zipf(m) -> TieredZipf:
     each, so :math:`n = m2^m` samples, :math:`c = 2^m - 1` classes, features
     :math:`d = (m+1)2^m > n`; each tier holds exactly ``1/m`` of the data; frequency ratio
     :math:`2^{m-1}`; a step approximation of Zipf with exponent 1 (arXiv 2402.19449 linear
-    model, authors' code; notes ``heavy-tailed-imbalance.md`` section 2). Classes are ordered
+    model, authors' code; ``docs/theory/dynamics.md`` section 4). Classes are ordered
     most frequent first; ``frequencies = counts / n``.
     """
     m = as_int("m", m, 1, 24)
@@ -56,7 +56,7 @@ def equal_mass_groups(frequencies, n_groups) -> np.ndarray:
 
     Classes are sorted by decreasing frequency (stable); class ``k`` goes to group
     :math:`\lfloor G\,F_k\rfloor` (clipped to ``G - 1``), where :math:`F_k` is the normalized
-    mass of the classes before it (notes ``heavy-tailed-imbalance.md`` sections 2-3: grouping by
+    mass of the classes before it (``docs/theory/dynamics.md`` section 4: grouping by
     equal mass, not equal class count). For :func:`tiered_zipf` with ``G = m``, group = tier.
     """
     f = probabilities_arg("frequencies", frequencies, normalized=False)
@@ -115,7 +115,7 @@ def quadratic_trajectory(pi, eta, steps, method="gd", w0=1.0) -> np.ndarray:
     sign descent:
     :math:`w_k\leftarrow w_k - \eta\,\mathrm{sign}(w_k)` (every coordinate moves by
     :math:`\eta` whatever :math:`\pi_k`); :math:`w_0 = ` ``w0`` in every coordinate (quadratic
-    illustration of the authors' repository, notes ``heavy-tailed-imbalance.md`` section 2).
+    illustration of the authors' repository, ``docs/theory/dynamics.md`` section 4).
     ``pi`` need only be non-negative weights.
     """
     pi = probabilities_arg("pi", pi, normalized=False)

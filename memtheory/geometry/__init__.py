@@ -4,10 +4,10 @@ Embeddings are defined only up to an orthogonal rotation of their columns (``X -
 runs and seeds are compared here only through quantities that do not see ``Q``: principal
 angles, subspace / spectral energy fractions, Procrustes distance, linear CKA and ranks
 (Noroozizadeh, Nagarajan, Rosenfeld & Kumar 2025, "Deep sequence models tend to memorize
-geometrically; it is unclear why", arXiv 2510.26745; notes ``geometric-memory.md`` section 13).
+geometrically; it is unclear why", arXiv 2510.26745; ``docs/theory/geometry.md``).
 
 The memory diagnostics follow the paper (section 6.1: leaf/first-hop heatmap, path-by-path
-distance matrix) and the authors' released tiny-graph analysis code (notes section 6.2:
+distance matrix) and the authors' released tiny-graph analysis code (``docs/theory/geometry.md``:
 "geometric level" = mean edge cosine, top-k edge recovery, the "skewed low-rank" decomposition
 of a one-layer logit matrix).
 

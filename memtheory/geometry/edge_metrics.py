@@ -28,7 +28,8 @@ def mean_edge_cosine(X, edges) -> float:
 
     over the rows of the list ``edges`` as given (duplicates count as often as listed;
     self-edges contribute 1). Source: released tiny-graph analysis
-    (``compute_associative_geometric_curves``, notes section 6.2), which adds ``1e-8`` to the
+    (``compute_associative_geometric_curves``, ``docs/theory/geometry.md``), which adds ``1e-8`` to
+    the
     denominator; here the cosine is exact and a zero embedding on an edge raises
     ``ValueError``. Invariant to ``X -> X Q``, to scaling each row, and to relabeling nodes.
     """
@@ -231,11 +232,12 @@ def edge_top1_margin(scores, edges, self_edges: bool = False) -> dict:
       :math:`\max_{v\in N(u)} S_{uv} > \max_{w\notin N(u)} S_{uw}` (a tie within
       :math:`10^{-9}\max|S_{u\cdot}|` counts as wrong; a row with no non-edge candidate is
       right). Its denominator is the number of sources, so a perfect model scores 1,
-      unlike the logged "edge accuracy" whose ceiling is #sources/#edges (notes section 6.2).
+      unlike the logged "edge accuracy" whose ceiling is #sources/#edges
+      (``docs/theory/geometry.md``).
     * ``margin``: mean over rows having both kinds of candidates of
       :math:`\max_{v\in N(u)} S_{uv} - \max_{w\notin N(u)} S_{uw}`.
 
-    Definitions of the released "skewed" diagnostics (notes sections 6.2 and 10.3: the
+    Definitions of the released "skewed" diagnostics (``docs/theory/geometry.md``: the
     published accuracies are multiples of 1/n, e.g. star 14/17 = 82.35%, grid 9/16 = 56.25%).
     """
     S = matrix_arg("scores", scores)
@@ -259,7 +261,7 @@ def skewed_low_rank(E, W, edges, b=None, self_edges: bool = False) -> dict:
     (+\mathbf{1}b^\top E^\top)`. Since :math:`E W E^\top = U\Sigma (V_h W V_h^\top)\Sigma
     U^\top`, :math:`W'` keeps exactly the part of :math:`W` diagonal in the embedding's
     singular basis (the "geometric" part); an associative solution loses its accuracy under
-    this projection (notes sections 6.2, 10.2-10.3; arXiv 2510.26745 v2/v3 released code).
+    this projection (``docs/theory/geometry.md``; arXiv 2510.26745 v2/v3 released code).
 
     Returns ``top1_acc`` and ``margin`` of :math:`Z'` (see :func:`edge_top1_margin`),
     ``full_top1_acc`` and ``full_margin`` of :math:`Z`, ``lambda`` and ``W_skewed``.

@@ -65,7 +65,8 @@ def path_distance_matrix(X, arms, metric: str = "cosine", normalizer: str = "mea
 
     The paper defines both as averages but prints the normalizers :math:`\binom{\ell}{2}` and
     :math:`\ell^2` (with :math:`\ell = L+1` counting the root), which do not match the
-    :math:`\binom{L}{2}` and :math:`L^2` terms summed (notes section 13). ``normalizer="paper"``
+    :math:`\binom{L}{2}` and :math:`L^2` terms summed (``docs/theory/geometry.md``).
+    ``normalizer="paper"``
     reproduces the printed formula (``D_ii`` times :math:`\binom{L}{2}/\binom{L+1}{2}
     = (L-1)/(L+1)`, ``D_ij`` times :math:`L^2/(L+1)^2`); it shrinks the diagonal more than the
     off-diagonal, so only true means compare within-path to between-path distances fairly.

@@ -102,7 +102,7 @@ def spectral_energy(X, eigvecs, center: bool = False) -> np.ndarray:
     are non-negative and sum to at most 1 (exactly 1 for a full basis of :math:`\mathbb{R}^n`).
     With ``center=True`` the mean row of ``X`` is removed first. Squared version of the
     paper's spectral projection :math:`\lVert V^\top e_i\rVert_2` (arXiv 2510.26745, Fig. 7b;
-    released spectral-bias bars, notes section 6.2), normalized so that runs of different
+    released spectral-bias bars, ``docs/theory/geometry.md``), normalized so that runs of different
     scale compare. Invariant to ``X -> X Q`` and to scaling ``X``; inside a degenerate
     eigenspace only the *sum* over the cluster is basis-independent.
     """
@@ -142,7 +142,8 @@ def procrustes_distance(X, Y, scale: bool = True) -> float:
       = \sqrt{\lVert\tilde X\rVert_F^2 + \lVert\tilde Y\rVert_F^2 - 2\nu}` (a metric on
       configurations modulo rotation and translation; not scale-invariant).
 
-    Used to compare embeddings across seeds (notes section 13: never compare raw coordinates).
+    Used to compare embeddings across seeds (``docs/theory/geometry.md``: never compare raw
+    coordinates).
     """
     X = matrix_arg("X", X)
     Y = matrix_arg("Y", Y, rows=X.shape[0])

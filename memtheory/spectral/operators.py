@@ -66,8 +66,12 @@ def neg_laplacian(graph) -> sp.csr_matrix:
 def laplacian(graph) -> sp.csr_matrix:
     r"""The paper's Laplacian :math:`L = (I - D^{-1}A) + (I - D^{-1}A)^\top` (sparse CSR).
 
-    arXiv 2510.26745, Appendix F. Symmetric; :math:`L\mathbf{1} = \mathbf{1} - D^{-1}A\,
-    \mathbf{1}\cdot 0 + \ldots` vanishes only on regular graphs (Remark 2).
+    arXiv 2510.26745, Appendix F (the "asymmetrically normalized random-walk Laplacian").
+    Symmetric, with :math:`L_{ii} = 2` and :math:`L_{ij} = -A_{ij}(1/d_i + 1/d_j)` off the
+    diagonal. Since :math:`D^{-1}A\mathbf{1} = \mathbf{1}`,
+    :math:`L\mathbf{1} = \mathbf{1} - (D^{-1}A)^\top\mathbf{1}`, whose entry :math:`j` is
+    :math:`1 - \sum_{i\sim j} 1/d_i`: the constant vector is in the kernel exactly when every
+    node's neighbours have inverse degrees summing to 1, e.g. on regular graphs (Remark 2).
     """
     return sp.csr_matrix(-neg_laplacian(graph))
 
