@@ -10,6 +10,10 @@ from numpy.testing import assert_allclose
 
 from memtheory import capacity as c
 from memtheory import graphs
+from tests.conftest import tolerance
+
+SOLVER = tolerance("float64", "solver")
+EXACT = tolerance("float64", "exact")
 
 ASYM_SCHEMES = [
     "outer_product",
@@ -61,7 +65,7 @@ def test_required_dimension_round_trips_over_the_whole_domain(scheme, n, answers
     # required_dimension(2, "mlp") = 0.348 used to be refused by facts_capacity (d >= 1)
     d = c.required_dimension(n, scheme, answers)
     back = c.facts_capacity(scheme, answers=answers, **_size_kwargs(scheme, d))
-    assert_allclose(back, n, rtol=1e-7)
+    assert_allclose(back, n, rtol=SOLVER["rtol"])
 
 
 @pytest.mark.parametrize("scheme", ASYM_SCHEMES + ["mlp"])
@@ -70,7 +74,7 @@ def test_round_trip_at_the_ends_of_the_domain(scheme, n):
     for answers in (None, 2, 10**15):
         d = c.required_dimension(n, scheme, answers)
         back = c.facts_capacity(scheme, answers=answers, **_size_kwargs(scheme, d))
-        assert_allclose(back, n, rtol=1e-7)
+        assert_allclose(back, n, rtol=SOLVER["rtol"])
 
 
 @settings(max_examples=10)
@@ -78,7 +82,7 @@ def test_round_trip_at_the_ends_of_the_domain(scheme, n):
 def test_information_floor_round_trip(n, answers, b):
     params = c.required_parameters(n, "information_floor", answers=answers, bits_per_param=b)
     m = n if answers is None else answers
-    assert_allclose(params, n * math.log2(m) / b, rtol=1e-12)
+    assert_allclose(params, n * math.log2(m) / b, rtol=EXACT["rtol"])
     back = c.facts_capacity(
         "information_floor", parameters=params, answers=answers, bits_per_param=b
     )

@@ -12,8 +12,10 @@ from numpy.testing import assert_allclose
 
 from memtheory import eigensolvers, graphs, spectral
 from memtheory.eigensolvers import filtered, parallel
+from tests.conftest import tolerance
 
-ATOL = 1e-10  # eigenvalues of -L (spectrum inside [-4, 4]) against dense float64 eigh
+# eigenvalues of -L (spectrum inside [-4, 4]) against dense float64 eigh
+ATOL = tolerance("float64", "solver")["atol"]
 
 
 def _dense_top(M):
