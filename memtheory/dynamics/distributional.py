@@ -26,11 +26,12 @@ def binary_entropy(alpha):
     return float(out) if out.ndim == 0 else out
 
 
-def noisy_recall_bayes_floor(alpha, vocab_size=None) -> float:
+def noisy_recall_bayes_floor(noise, vocab_size=None) -> float:
     r"""Bayes floor of the cross-entropy at trigger positions of noisy in-context recall.
 
     After a trigger the next token is the fixed noise token :math:`\tau` with probability
-    :math:`\alpha`, otherwise the sequence's output :math:`\bar y`. A predictor that knows
+    :math:`\alpha` (``noise``), otherwise the sequence's output :math:`\bar y`. A predictor that
+    knows
     :math:`\bar y` (the best any predictor can do, since knowing more cannot hurt) puts mass
     :math:`\alpha` on :math:`\tau` and :math:`1-\alpha` on :math:`\bar y`, with loss the binary
     entropy :math:`h(\alpha)` (``docs/theory/dynamics.md`` section 3, arXiv
@@ -38,7 +39,7 @@ def noisy_recall_bayes_floor(alpha, vocab_size=None) -> float:
     vocabulary, :math:`\bar y = \tau` (probability ``1/V``) has loss 0, so the floor is
     :math:`(1 - 1/V)\,h(\alpha)`.
     """
-    h = binary_entropy(as_float("alpha", alpha, 0.0, 1.0))
+    h = binary_entropy(as_float("noise", noise, 0.0, 1.0))
     if vocab_size is None:
         return h
     V = as_int("vocab_size", vocab_size, 2)

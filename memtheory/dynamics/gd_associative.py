@@ -129,7 +129,7 @@ def memory_margins(W, E, U, targets) -> np.ndarray:
     return _margins_from_scores(E @ W.T @ U.T, t)
 
 
-def memory_gd(E, U, targets, p, eta, steps, W0=None, keep_weights=False) -> dict:
+def memory_gd(E, U, targets, p, lr, steps, *, W0=None, keep_weights=False) -> dict:
     r"""Full-batch gradient descent on ``W``: :math:`W_{t+1} = W_t - \eta\nabla\mathcal L(W_t)`.
 
     Returns ``loss`` (steps+1,), ``margins`` (steps+1, N), ``accuracy`` (steps+1,) (p-weighted,
@@ -139,7 +139,7 @@ def memory_gd(E, U, targets, p, eta, steps, W0=None, keep_weights=False) -> dict
     ``W0`` defaults to 0 (arXiv 2402.18724 sections 2-4).
     """
     _, E, U, t, pr = _memory_args(None, E, U, targets, p, need_w=False)
-    eta = as_float("eta", eta, 0.0, None, low_open=True)
+    lr = as_float("lr", lr, 0.0, None, low_open=True)
     steps = as_int("steps", steps, 0, MAX_STEPS)
     W = _w0(W0, U.shape[1], E.shape[1])
     n = E.shape[0]
@@ -155,14 +155,14 @@ def memory_gd(E, U, targets, p, eta, steps, W0=None, keep_weights=False) -> dict
         if k == steps:
             break
         q[np.arange(n), t] -= 1.0
-        W = W - eta * (U.T @ (q * pr[:, None]).T @ E)
+        W = W - lr * (U.T @ (q * pr[:, None]).T @ E)
     out = {"loss": loss, "margins": marg, "accuracy": acc, "W": W}
     if weights is not None:
         out["weights"] = weights
     return out
 
 
-def particle_gd(E, U, targets, p, eta, steps, W0=None) -> dict:
+def particle_gd(E, U, targets, p, lr, steps, *, W0=None) -> dict:
     r"""GD on the memory in the interacting-particle picture: the scores evolve in closed form.
 
     Each input ``x`` is a particle at :math:`S[x]\in\mathbb R^M`. Because the GD update of ``W``
@@ -178,7 +178,7 @@ def particle_gd(E, U, targets, p, eta, steps, W0=None) -> dict:
     ``scores`` (final ``S``) instead of ``W``; equal to :func:`memory_gd` up to round-off.
     """
     _, E, U, t, pr = _memory_args(None, E, U, targets, p, need_w=False)
-    eta = as_float("eta", eta, 0.0, None, low_open=True)
+    lr = as_float("lr", lr, 0.0, None, low_open=True)
     steps = as_int("steps", steps, 0, MAX_STEPS)
     W = _w0(W0, U.shape[1], E.shape[1])
     S = E @ W.T @ U.T
@@ -192,18 +192,18 @@ def particle_gd(E, U, targets, p, eta, steps, W0=None) -> dict:
         if k == steps:
             break
         q[np.arange(n), t] -= 1.0
-        S = S - eta * (GE @ (q * pr[:, None]) @ GU)
+        S = S - lr * (GE @ (q * pr[:, None]) @ GU)
     return {"loss": loss, "margins": marg, "accuracy": acc, "scores": S}
 
 
-def _orth_args(p, M, eta):
+def _orth_args(p, answers, lr):
     p = probabilities_arg("p", p)
-    M = as_int("M", M, 2)
-    eta = as_float("eta", eta, 0.0, None, low_open=True)
-    return p, M, eta
+    M = as_int("answers", answers, 2)
+    lr = as_float("lr", lr, 0.0, None, low_open=True)
+    return p, M, lr
 
 
-def orthonormal_margin_recursion(p, M, eta, steps) -> np.ndarray:
+def orthonormal_margin_recursion(p, answers, lr, steps) -> np.ndarray:
     r"""Exact GD margins of every input with orthonormal embeddings, ``(steps+1, N)``.
 
     Set-up: :math:`d\ge\max(N, M)`, orthonormal :math:`\{e_x\}` and :math:`\{u_y\}`,
@@ -217,12 +217,12 @@ def orthonormal_margin_recursion(p, M, eta, steps) -> np.ndarray:
     so :math:`m_1 = \eta p(x)`. The increment is positive: no oscillations. Evaluated as
     :math:`\eta p M e^{-m}/(1 + (M-1)e^{-m})` to avoid overflow.
     """
-    p, M, eta = _orth_args(p, M, eta)
+    p, M, lr = _orth_args(p, answers, lr)
     steps = as_int("steps", steps, 0, MAX_STEPS)
     out = np.empty((steps + 1, p.size))
     m = np.zeros(p.size)
     out[0] = m
-    c = eta * p * M
+    c = lr * p * M
     for k in range(1, steps + 1):
         em = np.exp(-m)
         m = m + c * em / (1.0 + (M - 1) * em)
@@ -230,16 +230,16 @@ def orthonormal_margin_recursion(p, M, eta, steps) -> np.ndarray:
     return out
 
 
-def orthonormal_loss(p, M, eta, steps) -> np.ndarray:
+def orthonormal_loss(p, answers, lr, steps) -> np.ndarray:
     r"""Exact GD loss with orthonormal embeddings, ``(steps+1,)``:
     :math:`\mathcal L_t = \sum_x p(x)\log\big(1 + (M-1)e^{-m_t(x)}\big)` with ``m_t`` from
     :func:`orthonormal_margin_recursion` (``docs/theory/dynamics.md`` section 1.2)."""
-    p, M, eta = _orth_args(p, M, eta)
-    m = orthonormal_margin_recursion(p, M, eta, steps)
+    p, M, lr = _orth_args(p, answers, lr)
+    m = orthonormal_margin_recursion(p, M, lr, steps)
     return (p * np.log1p((M - 1) * np.exp(-m))).sum(axis=1)
 
 
-def orthonormal_margin_flow(p, M, eta, t) -> np.ndarray:
+def orthonormal_margin_flow(p, answers, lr, t) -> np.ndarray:
     r"""Continuous-time margins (gradient flow at time :math:`\eta t`), shape ``t.shape + (N,)``.
 
     :math:`\dot m = \eta p M/(e^m + M - 1)`, :math:`m(0)=0` integrates to
@@ -250,11 +250,11 @@ def orthonormal_margin_flow(p, M, eta, t) -> np.ndarray:
     section 1.2, arXiv 2402.18724 claim 2). Solved by Newton's
     method from :math:`\log c`, which lies right of the root of this convex increasing equation.
     """
-    p, M, eta = _orth_args(p, M, eta)
+    p, M, lr = _orth_args(p, answers, lr)
     t = as_array("t", t)
     if np.any(t < 0):
         raise ValueError("t must be >= 0")
-    c = eta * M * np.multiply.outer(t, p) + 1.0
+    c = lr * M * np.multiply.outer(t, p) + 1.0
     a = float(M - 1)
     m = np.log(c)
     for _ in range(100):
@@ -266,7 +266,7 @@ def orthonormal_margin_flow(p, M, eta, t) -> np.ndarray:
     return m
 
 
-def orthonormal_loss_asymptote(N, M, eta, t):
+def orthonormal_loss_asymptote(facts, answers, lr, t):
     r"""Asymptotic GD loss with orthonormal embeddings: :math:`\mathcal L_t\sim N(M-1)/(\eta M t)`.
 
     From :math:`\mathcal L_t\approx\sum_x p(x)(M-1)e^{-m_t(x)}` and
@@ -274,26 +274,26 @@ def orthonormal_loss_asymptote(N, M, eta, t):
     1.2). The relative error of the discrete recursion is
     :math:`O(\log t / t)` (the :math:`(M-1)m` term). Returns a float for scalar ``t``.
     """
-    N = as_int("N", N, 1)
-    M = as_int("M", M, 2)
-    eta = as_float("eta", eta, 0.0, None, low_open=True)
+    N = as_int("facts", facts, 1)
+    M = as_int("answers", answers, 2)
+    lr = as_float("lr", lr, 0.0, None, low_open=True)
     tt = as_array("t", t)
     if np.any(tt <= 0):
         raise ValueError("t must be > 0")
-    out = N * (M - 1) / (eta * M * tt)
+    out = N * (M - 1) / (lr * M * tt)
     return float(out) if out.ndim == 0 else out
 
 
-def two_particle_embeddings(alpha):
-    r"""Embeddings of the two-particle spike experiment: ``E = [[1, 0], [alpha, sqrt(1-alpha^2)]]``,
-    ``U = I_2`` (arXiv 2402.18724 spike figure; ``docs/theory/dynamics.md`` section 1.3). ``alpha``
-    is the cosine."""
-    alpha = as_float("alpha", alpha, -1.0, 1.0)
-    E = np.array([[1.0, 0.0], [alpha, math.sqrt(max(0.0, 1.0 - alpha * alpha))]])
+def two_particle_embeddings(cosine):
+    r"""Embeddings of the two-particle spike experiment: ``E = [[1, 0], [c, sqrt(1-c^2)]]`` with
+    ``c = cosine`` (the cosine of the two inputs, :math:`\alpha` in the paper), ``U = I_2``
+    (arXiv 2402.18724 spike figure; ``docs/theory/dynamics.md`` section 1.3)."""
+    cosine = as_float("cosine", cosine, -1.0, 1.0)
+    E = np.array([[1.0, 0.0], [cosine, math.sqrt(max(0.0, 1.0 - cosine * cosine))]])
     return E, np.eye(2)
 
 
-def two_particle_dynamics(p1, alpha, eta, steps) -> dict:
+def two_particle_dynamics(p1, cosine, lr, steps) -> dict:
     r"""Reduced 2-D dynamics of two correlated tokens with frequencies ``(p1, 1-p1)``.
 
     Set-up of arXiv 2402.18724 section 4.1 spike figure (``docs/theory/dynamics.md`` section 1.3):
@@ -306,18 +306,18 @@ def two_particle_dynamics(p1, alpha, eta, steps) -> dict:
               K = \begin{pmatrix}1 & -\alpha\\ -\alpha & 1\end{pmatrix},
 
     (``2 = |u_0 - u_1|^2``; :math:`K_{xx'} = y_x y_{x'} e_x^\top e_{x'}`). Learning one token
-    pushes the other's margin down by ``alpha``: the interaction behind oscillations and benign
-    loss spikes at large ``eta``. Returns ``margins`` (steps+1, 2), ``loss``
+    pushes the other's margin down by ``cosine``: the interaction behind oscillations and benign
+    loss spikes at large ``lr``. Returns ``margins`` (steps+1, 2), ``loss``
     :math:`\sum_x p(x)\log(1+e^{-m_x})` and ``accuracy`` (p-weighted, margin > 0), equal to
     :func:`memory_gd` on :func:`two_particle_embeddings` with ``targets = (0, 1)``.
     """
     p1 = as_float("p1", p1, 0.0, 1.0)
-    alpha = as_float("alpha", alpha, -1.0, 1.0)
-    eta = as_float("eta", eta, 0.0, None, low_open=True)
+    cosine = as_float("cosine", cosine, -1.0, 1.0)
+    lr = as_float("lr", lr, 0.0, None, low_open=True)
     steps = as_int("steps", steps, 0, MAX_STEPS)
     p = np.array([p1, 1.0 - p1])
-    K = np.array([[1.0, -alpha], [-alpha, 1.0]])
-    A = 2.0 * eta * K * p[None, :]
+    K = np.array([[1.0, -cosine], [-cosine, 1.0]])
+    A = 2.0 * lr * K * p[None, :]
     m = np.zeros(2)
     marg = np.empty((steps + 1, 2))
     marg[0] = m
@@ -356,7 +356,7 @@ def monotone_step_bound(E, U, p) -> float:
     return 8.0 / (lam * spread)
 
 
-def two_particle_step_threshold(p1, alpha) -> float:
+def two_particle_step_threshold(p1, cosine) -> float:
     r"""Closed-form step-size threshold of the two-particle problem (monotone loss below it).
 
     .. math:: \eta_c = \frac{8}{1 + \sqrt{1 - 4p_1(1-p_1)(1-\alpha^2)}}
@@ -368,19 +368,19 @@ def two_particle_step_threshold(p1, alpha) -> float:
     For ``M = 2`` the Hessian is largest at ``W = 0`` (:math:`\sigma(1-\sigma)\le 1/4`), so for
     :math:`\eta\le\eta_c` the loss is non-increasing along the whole trajectory (descent lemma):
     no spike is possible. Above it, the closed form no longer excludes spikes; spikes also need
-    correlation (``alpha != 0``) and imbalance (the orthonormal case is monotone for every
-    ``eta``). This is the edge-of-stability threshold at initialization
+    correlation (``cosine != 0``) and imbalance (the orthonormal case is monotone for every
+    ``lr``). This is the edge-of-stability threshold at initialization
     (:math:`\eta\lambda_{\max}/2 = 1`) of the authors' sharpness script (arXiv 2402.18724,
     section 4.1 set-up; the threshold itself is derived here, not quoted). ``p1=0.75,
-    alpha=0.95`` gives about 4.08: the notes' ``eta = 1`` is below it, ``eta = 10`` above.
+    cosine=0.95`` gives about 4.08: the notes' ``lr = 1`` is below it, ``lr = 10`` above.
     """
     p1 = as_float("p1", p1, 0.0, 1.0)
-    alpha = as_float("alpha", alpha, -1.0, 1.0)
-    disc = 1.0 - 4.0 * p1 * (1.0 - p1) * (1.0 - alpha * alpha)
+    cosine = as_float("cosine", cosine, -1.0, 1.0)
+    disc = 1.0 - 4.0 * p1 * (1.0 - p1) * (1.0 - cosine * cosine)
     return 8.0 / (1.0 + math.sqrt(max(0.0, disc)))
 
 
-def underparameterized_problem(N, seed, zipf_exponent=1.0):
+def underparameterized_problem(facts, seed, alpha=1.0):
     r"""Random instance of the underparameterized ``d = 2`` set-up, returns ``(E, targets, p)``.
 
     Inputs uniform on the unit circle (angles ``rng.uniform(0, 2 pi, N)``), :math:`f(x) = x
@@ -388,9 +388,9 @@ def underparameterized_problem(N, seed, zipf_exponent=1.0):
     set-up, ``docs/theory/dynamics.md`` section 1.4; the authors' seeds map through their own RNG,
     not this one).
     """
-    N = as_int("N", N, 2)
+    N = as_int("facts", facts, 2)
     seed = as_int("seed", seed, 0)
-    a = as_float("zipf_exponent", zipf_exponent, 0.0, 20.0)
+    a = as_float("alpha", alpha, 0.0, 20.0)
     rng = np.random.default_rng(seed)
     theta = rng.uniform(0.0, 2.0 * math.pi, N)
     E = np.stack([np.cos(theta), np.sin(theta)], axis=1)
@@ -485,7 +485,7 @@ def underparameterized_gap(E, targets, p) -> dict:
     }
 
 
-def underparameterized_gap_rate(N, draws, seed, zipf_exponent=1.0, tol=1e-9) -> dict:
+def underparameterized_gap_rate(facts, draws, seed, *, alpha=1.0, tol=1e-9) -> dict:
     r"""How often the cross-entropy minimizer is strictly worse in 0-1 error than the best rule.
 
     Draws ``draws`` instances of :func:`underparameterized_problem` (instance seeds from
@@ -493,7 +493,7 @@ def underparameterized_gap_rate(N, draws, seed, zipf_exponent=1.0, tol=1e-9) -> 
     ``rate`` (fraction with ``gap > tol``), ``mean_gap``, ``gaps`` (draws,) and ``seeds``
     (arXiv 2402.18724 claim 4; the frequency itself is not reported in the paper).
     """
-    N = as_int("N", N, 2)
+    N = as_int("facts", facts, 2)
     draws = as_int("draws", draws, 1, 1_000_000)
     seed = as_int("seed", seed, 0)
     tol = as_float("tol", tol, 0.0, None)
@@ -501,7 +501,7 @@ def underparameterized_gap_rate(N, draws, seed, zipf_exponent=1.0, tol=1e-9) -> 
     seeds = rng.integers(0, 2**62, size=draws)
     gaps = np.array(
         [
-            underparameterized_gap(*underparameterized_problem(N, int(s), zipf_exponent))["gap"]
+            underparameterized_gap(*underparameterized_problem(N, int(s), alpha))["gap"]
             for s in seeds
         ]
     )

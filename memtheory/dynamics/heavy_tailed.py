@@ -72,7 +72,7 @@ def equal_mass_groups(frequencies, n_groups) -> np.ndarray:
     return out
 
 
-def orthonormal_class_losses(pi, eta, steps, method="gd") -> np.ndarray:
+def orthonormal_class_losses(pi, lr, steps, method="gd") -> np.ndarray:
     r"""Per-class loss of the reduced imbalanced model, ``(steps+1, c)``.
 
     Reduced model: ``c`` classes, class ``k`` has frequency :math:`\pi_k` and one one-hot input
@@ -97,18 +97,18 @@ def orthonormal_class_losses(pi, eta, steps, method="gd") -> np.ndarray:
     pi = probabilities_arg("pi", pi)
     if pi.size < 2:
         raise ValueError(f"pi must have at least 2 classes, got {pi.size}")
-    eta = as_float("eta", eta, 0.0, None, low_open=True)
+    lr = as_float("lr", lr, 0.0, None, low_open=True)
     steps = as_int("steps", steps, 0, MAX_STEPS)
     method = as_choice("method", method, ("gd", "sign"))
     c = pi.size
     if method == "gd":
-        m = orthonormal_margin_recursion(pi, c, eta, steps)
+        m = orthonormal_margin_recursion(pi, c, lr, steps)
     else:
-        m = np.broadcast_to((2.0 * eta * np.arange(steps + 1))[:, None], (steps + 1, c))
+        m = np.broadcast_to((2.0 * lr * np.arange(steps + 1))[:, None], (steps + 1, c))
     return np.log1p((c - 1) * np.exp(-m))
 
 
-def quadratic_trajectory(pi, eta, steps, method="gd", w0=1.0) -> np.ndarray:
+def quadratic_trajectory(pi, lr, steps, method="gd", w0=1.0) -> np.ndarray:
     r"""Per-coordinate losses :math:`\pi_k w_k(t)^2` on the quadratic, shape ``(steps+1, c)``.
 
     Quadratic :math:`f(w) = \sum_k\pi_kw_k^2`. GD: :math:`w_k \leftarrow (1 - 2\eta\pi_k)w_k`;
@@ -119,17 +119,17 @@ def quadratic_trajectory(pi, eta, steps, method="gd", w0=1.0) -> np.ndarray:
     ``pi`` need only be non-negative weights.
     """
     pi = probabilities_arg("pi", pi, normalized=False)
-    eta = as_float("eta", eta, 0.0, None, low_open=True)
+    lr = as_float("lr", lr, 0.0, None, low_open=True)
     steps = as_int("steps", steps, 0, MAX_STEPS)
     method = as_choice("method", method, ("gd", "sign"))
     w0 = as_float("w0", w0)
     if method == "gd":
-        w = (1.0 - 2.0 * eta * pi)[None, :] ** np.arange(steps + 1)[:, None] * w0
+        w = (1.0 - 2.0 * lr * pi)[None, :] ** np.arange(steps + 1)[:, None] * w0
     else:
         w = np.empty((steps + 1, pi.size))
         cur = np.full(pi.size, w0)
         w[0] = cur
         for k in range(1, steps + 1):
-            cur = cur - eta * np.sign(cur)
+            cur = cur - lr * np.sign(cur)
             w[k] = cur
     return pi[None, :] * w**2
