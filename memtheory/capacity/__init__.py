@@ -55,7 +55,7 @@ from memtheory.capacity.constants import (
     Constant,
     lambert_w,
 )
-from memtheory.capacity.graph_storage import graph_storage
+from memtheory.capacity.graph_storage import GraphStorage, graph_storage
 from memtheory.capacity.outer_product import (
     OuterProductNoise,
     outer_product_all_correct_probability,
@@ -115,6 +115,7 @@ __all__ = [
     "required_dimension",
     "required_parameters",
     "graph_storage",
+    "GraphStorage",
     "capacity_table",
     "format_table",
     "CRITERIA",

@@ -4,6 +4,7 @@ Propositions 1-3; ``docs/theory/capacity.md`` section 6)."""
 from __future__ import annotations
 
 import math
+from dataclasses import asdict, dataclass
 
 from memtheory.checks import as_choice
 
@@ -50,7 +51,29 @@ def _greedy_matching_size(graph) -> int:
         size += 1
 
 
-def graph_storage(graph, direction="both", tied=True) -> dict:
+@dataclass(frozen=True)
+class GraphStorage:
+    """Bits and l2 norms of associative vs geometric storage of one graph
+    (:func:`graph_storage`); ``None`` where the paper gives no construction."""
+
+    graph: str
+    nodes: int
+    edges: int
+    direction: str
+    tied: bool
+    assoc_bits: float
+    geom_bits: float | None
+    geom_bits_jl: float | None
+    assoc_l2: float
+    geom_l2_lower: float
+    matching: int
+    geom_l2_lower_matching: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def graph_storage(graph, direction="both", tied=True) -> GraphStorage:
     """Bits and l2 norm of associative vs geometric storage of a graph (arXiv 2510.26745,
     Section 3.1, Propositions 1-3; quoted).
 
@@ -88,17 +111,17 @@ def graph_storage(graph, direction="both", tied=True) -> dict:
         r, c = int(graph.meta["rows"]), int(graph.meta["cols"])
         geom_bits = 2 * n_v * math.log2(max(r, c, 2)) * untied
     nu = _greedy_matching_size(graph)
-    return {
-        "graph": graph.name,
-        "nodes": n_v,
-        "edges": n_e,
-        "direction": direction,
-        "tied": bool(tied),
-        "assoc_bits": assoc_bits,
-        "geom_bits": geom_bits,
-        "geom_bits_jl": geom_bits_jl,
-        "assoc_l2": math.sqrt(n_e) * (math.sqrt(2) if both else 1.0),
-        "geom_l2_lower": math.sqrt(n_v) * (1.0 if tied else math.sqrt(2)),
-        "matching": nu,
-        "geom_l2_lower_matching": math.sqrt(2 * nu) * (1.0 if tied else math.sqrt(2)),
-    }
+    return GraphStorage(
+        graph=graph.name,
+        nodes=n_v,
+        edges=n_e,
+        direction=direction,
+        tied=bool(tied),
+        assoc_bits=assoc_bits,
+        geom_bits=geom_bits,
+        geom_bits_jl=geom_bits_jl,
+        assoc_l2=math.sqrt(n_e) * (math.sqrt(2) if both else 1.0),
+        geom_l2_lower=math.sqrt(n_v) * (1.0 if tied else math.sqrt(2)),
+        matching=nu,
+        geom_l2_lower_matching=math.sqrt(2 * nu) * (1.0 if tied else math.sqrt(2)),
+    )

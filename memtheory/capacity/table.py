@@ -319,29 +319,29 @@ def capacity_table(
             None,
             None,
             None,
-            st["assoc_bits"],
+            st.assoc_bits,
             "bits = 2|E| log2|V|, l2 <= sqrt(2|E|)",
             "quoted",
             False,
             "2510.26745 Props.1-3",
             src,
         )
-        ra["l2"] = st["assoc_l2"]
-        geo = "bits = |V| m log2(cells)" if st["geom_bits"] is not None else "bits: no construction"
+        ra["l2"] = st.assoc_l2
+        geo = "bits = |V| m log2(cells)" if st.geom_bits is not None else "bits: no construction"
         rg = _row(
             "graph_geometric",
             f"{g.name}, tied embeddings",
             None,
             None,
             None,
-            st["geom_bits"],
+            st.geom_bits,
             f"{geo}, l2 >= sqrt(|V|)",
             "quoted",
             False,
             "2510.26745 Props.1-3",
             src,
         )
-        rg["l2"] = st["geom_l2_lower"]
+        rg["l2"] = st.geom_l2_lower
         rows += [ra, rg]
     return rows
 

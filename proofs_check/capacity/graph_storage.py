@@ -19,7 +19,7 @@ def geometric_l2_matching():
 
     g = graphs.cycle(10)
     st = cap.graph_storage(g)
-    assert st["matching"] == 5 and abs(st["geom_l2_lower_matching"] - math.sqrt(10)) < 1e-12
+    assert st.matching == 5 and abs(st.geom_l2_lower_matching - math.sqrt(10)) < 1e-12
     ps = cap.graph_storage(graphs.path_star(4, 5))  # arms of 4 nodes: perfect within arms
-    assert ps["matching"] == 8
+    assert ps.matching == 8
     return "x^2 + y^2 - 2 = (x-y)^2 + 2(xy-1) >= 0; cycle:10 bound sqrt(10) = sqrt(|V|)"

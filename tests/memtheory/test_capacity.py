@@ -182,10 +182,10 @@ def test_path_star_matching_and_storage(degree, length):
     g = graphs.path_star(degree, length)
     st_ = c.graph_storage(g)
     k = length - 1
-    assert st_["matching"] == degree * (k // 2) + (k % 2)
-    assert_allclose(st_["assoc_bits"], 2 * g.m * math.log2(g.n))
-    assert_allclose(st_["geom_bits"], g.n * degree * math.log2(length))
-    assert_allclose(st_["assoc_l2"], math.sqrt(2 * g.m))
+    assert st_.matching == degree * (k // 2) + (k % 2)
+    assert_allclose(st_.assoc_bits, 2 * g.m * math.log2(g.n))
+    assert_allclose(st_.geom_bits, g.n * degree * math.log2(length))
+    assert_allclose(st_.assoc_l2, math.sqrt(2 * g.m))
 
 
 @given(st.integers(3, 200))
@@ -194,10 +194,10 @@ def test_cycle_storage_prop1(n):
     g = graphs.cycle(n)
     fwd = c.graph_storage(g, direction="forward")
     both = c.graph_storage(g)
-    assert_allclose(fwd["assoc_l2"], fwd["geom_l2_lower"])
-    assert_allclose(both["assoc_l2"] / both["geom_l2_lower"], math.sqrt(2))
-    assert both["matching"] == n // 2
-    assert_allclose(both["geom_bits"], 2 * n * math.log2(n / 2))
+    assert_allclose(fwd.assoc_l2, fwd.geom_l2_lower)
+    assert_allclose(both.assoc_l2 / both.geom_l2_lower, math.sqrt(2))
+    assert both.matching == n // 2
+    assert_allclose(both.geom_bits, 2 * n * math.log2(n / 2))
 
 
 def test_capacity_table_rows():
