@@ -84,27 +84,95 @@ def as_array(
     """Return ``value`` as a finite float64 (or ``dtype``) array with the given ndim/shape.
 
     ``shape`` may contain ``None`` for free axes, e.g. ``(n, None)``. ``dtype=None`` means
-    float64.
+    float64. Strings, bytes and booleans are refused (``"10"`` is not a number of samples);
+    so are non-integral or out-of-range values when ``dtype`` is an integer type (use
+    :func:`as_int_array` for integer ids with a range).
     """
     import numpy as np
 
     if dtype is None:
         dtype = np.float64
-    try:
-        arr = np.asarray(value, dtype=dtype)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a numeric array, got {_describe(value)}") from exc
+    raw = _numeric(name, value)
+    want = np.dtype(dtype)
+    if raw.dtype.kind == "b" and want.kind != "b":
+        raise ValueError(f"{name} must be numeric, got booleans")
+    if want.kind in "iu":
+        arr = _integral(name, raw, want)
+    else:
+        try:
+            arr = raw.astype(want)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise ValueError(f"{name} must be a numeric array, got {_describe(value)}") from exc
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}")
     if shape is not None:
         if arr.ndim != len(shape) or any(
             s is not None and s != a for s, a in zip(shape, arr.shape, strict=False)
         ):
-            want = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"
-            raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
+            want_s = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"
+            raise ValueError(f"{name} must have shape {want_s}, got {arr.shape}")
     if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must contain only finite values (found nan or inf)")
     return arr
+
+
+def as_int_array(name: str, value, minimum: int | None = None, maximum: int | None = None):
+    """Return ``value`` as an int64 array with entries in [minimum, maximum].
+
+    Integers and integral finite floats are accepted; booleans, strings, non-integral floats
+    (``0.5``, ``2.7``) and values outside the range raise ``ValueError`` naming ``name``, so
+    nothing is silently truncated or wrapped around.
+    """
+    import numpy as np
+
+    raw = _numeric(name, value)
+    if raw.dtype.kind == "b":
+        raise ValueError(f"{name} must hold integers, got booleans")
+    arr = _integral(name, raw, np.dtype(np.int64))
+    if arr.size:
+        lo, hi = int(arr.min()), int(arr.max())
+        if (minimum is not None and lo < minimum) or (maximum is not None and hi > maximum):
+            rng = _int_range(minimum, maximum)
+            raise ValueError(f"{name} must hold integers {rng}, got values in [{lo}, {hi}]")
+    return arr
+
+
+def _numeric(name: str, value):
+    """``np.asarray(value)``, refusing strings, bytes and other non-numeric content."""
+    import numpy as np
+
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"{name} must be numeric, got the string {_describe(value)}")
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a numeric array, got {_describe(value)}") from exc
+    if raw.dtype.kind == "O":
+        flat = raw.ravel()
+        if any(isinstance(v, (str, bytes, bool)) or not isinstance(v, numbers.Real) for v in flat):
+            raise ValueError(f"{name} must be a numeric array, got {_describe(value)}")
+        try:
+            raw = np.asarray(flat.tolist(), dtype=np.float64).reshape(raw.shape)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise ValueError(f"{name} must be a numeric array, got {_describe(value)}") from exc
+    elif raw.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be numeric, got {_describe(value)} (dtype {raw.dtype})")
+    return raw
+
+
+def _integral(name: str, raw, want):
+    """Cast ``raw`` (bool/int/float array) to integer dtype ``want`` without truncating."""
+    import numpy as np
+
+    info = np.iinfo(want)
+    if raw.dtype.kind == "f":
+        if not np.all(np.isfinite(raw)) or np.any(raw != np.floor(raw)):
+            raise ValueError(f"{name} must hold integers (found non-integer values)")
+        if raw.size and (raw.min() < info.min or raw.max() >= 2.0**63):
+            raise ValueError(f"{name} must hold integers in [{info.min}, {info.max}]")
+    elif raw.dtype.kind == "u" and raw.size and raw.max() > info.max:
+        raise ValueError(f"{name} must hold integers <= {info.max}")
+    return raw.astype(want)
 
 
 def as_choice(name: str, value, choices) -> str:

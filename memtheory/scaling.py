@@ -20,19 +20,21 @@ infinite data, ``d=None`` infinite memory. numpy at import; scipy.special only i
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
-from memtheory.checks import as_array, as_choice, as_float, as_int
+from memtheory.checks import as_array, as_choice, as_float, as_int, as_int_array
 
 __all__ = [
-    "SCHEMES",
+    "WEIGHT_SCHEMES",
+    "SchemeWeights",
     "zipf",
     "zipf_tail",
     "missing_mass",
     "finite_data_constant",
     "readout_error",
-    "scheme_weights",
+    "scheme_population_weights",
     "scheme_error",
     "exponent_d",
     "exponent_T",
@@ -44,17 +46,20 @@ __all__ = [
     "sgd_weight_continuous",
 ]
 
-SCHEMES = ("uniform", "power", "threshold", "sgd")
+#: how a memory weights its stored tokens (Sections 2-4 of arXiv 2310.02984)
+WEIGHT_SCHEMES = ("uniform", "power", "threshold", "sgd")
+#: the asymptotic laws hold for at least one sample and one stored token
+_MIN_SAMPLES = 1.0
 _MAX_N = 10**8
 
 
-def zipf(n, alpha) -> np.ndarray:
-    """Zipf probabilities :math:`p(x) = x^{-\\alpha} / H_{n,\\alpha}` for ranks :math:`x=1..n`.
+def zipf(facts, alpha) -> np.ndarray:
+    """Zipf probabilities :math:`p(x) = x^{-\\alpha} / H_{N,\\alpha}` for ranks :math:`x=1..N`.
 
     Index 0 holds rank 1 (the authors' code uses :math:`(x+1)^{-\\alpha}` for :math:`x=0..n-1`,
     the same law). ``alpha = 0`` is uniform. arXiv 2310.02984, Section 2.
     """
-    n = as_int("n", n, minimum=1, maximum=_MAX_N)
+    n = as_int("facts", facts, minimum=1, maximum=_MAX_N)
     alpha = as_float("alpha", alpha, 0.0, 20.0)
     w = np.arange(1, n + 1, dtype=np.float64) ** (-alpha)
     return w / w.sum()
@@ -66,18 +71,19 @@ def _zeta(alpha: float) -> float:
     return float(zeta(alpha, 1))
 
 
-def zipf_tail(P, alpha, n=None) -> float:
+def zipf_tail(P, alpha, facts=None) -> float:
     """Probability mass beyond the ``P`` most frequent tokens, :math:`\\sum_{x>P} p(x)`.
 
-    Exact for finite ``n``. For ``n=None`` (infinite vocabulary, :math:`\\alpha>1`) the
-    asymptotic form :math:`P^{1-\\alpha} / ((\\alpha-1)\\zeta(\\alpha))` (integral comparison;
-    checked in ``proofs_check.scaling``). arXiv 2310.02984, Section 3 (thresholding).
+    Exact for finite ``facts``. For ``facts=None`` (infinite vocabulary, :math:`\\alpha>1`)
+    the asymptotic form :math:`P^{1-\\alpha} / ((\\alpha-1)\\zeta(\\alpha))` (integral
+    comparison; checked in ``proofs_check.scaling``), for :math:`P \\ge 1`, where it lies in
+    (0, 1). arXiv 2310.02984, Section 3 (thresholding).
     """
-    if n is None:
+    if facts is None:
         alpha = as_float("alpha", alpha, 1.0, 20.0, low_open=True)
-        P = as_float("P", P, 0.0, None, low_open=True)
+        P = as_float("P", P, 1.0, None)
         return float(P ** (1.0 - alpha) / ((alpha - 1.0) * _zeta(alpha)))
-    n = as_int("n", n, minimum=1, maximum=_MAX_N)
+    n = as_int("facts", facts, minimum=1, maximum=_MAX_N)
     P = as_int("P", P, minimum=0, maximum=n)
     p = zipf(n, alpha)
     return float(p[P:].sum())
@@ -94,26 +100,33 @@ def finite_data_constant(alpha) -> float:
     return math.gamma(1.0 - 1.0 / alpha) / (alpha * _zeta(alpha) ** (1.0 / alpha))
 
 
-def missing_mass(T, alpha, n=None):
-    """Expected probability mass of tokens unseen in ``T`` samples.
+def missing_mass(samples, alpha, facts=None):
+    """Expected probability mass of tokens unseen in ``samples`` (T) samples, in [0, 1].
 
-    Finite ``n``: the exact :math:`\\sum_{x=1}^n p(x)(1-p(x))^T`. ``n=None``: the asymptotic
-    :math:`K_\\alpha T^{-1+1/\\alpha}` (:math:`\\alpha>1`, ``T > 0``). ``T`` may be a scalar
+    Finite ``facts``: the exact :math:`\\sum_{x=1}^N p(x)(1-p(x))^T` (real ``T >= 0``; 1 at
+    ``T = 0``). ``facts=None``: the asymptotic :math:`\\min(1, K_\\alpha T^{-1+1/\\alpha})`
+    (:math:`\\alpha>1`) for ``T >= 1``; the law exceeds 1 for small ``T`` and ``alpha`` near 1
+    (:math:`K_{1.01} = 1.035`), where a probability is capped at 1. ``samples`` may be a scalar
     (returns float) or an array (returns float64 array). arXiv 2310.02984, Section 3.2.
     """
-    scalar = np.ndim(T) == 0
-    t = as_array("T", T, dtype=np.float64).ravel()
-    if np.any(t < 0):
-        raise ValueError("T must be >= 0")
-    if n is None:
-        if np.any(t <= 0):
-            raise ValueError("T must be > 0 for the asymptotic missing mass (n=None)")
+    scalar = np.ndim(samples) == 0
+    t = as_array("samples", samples, dtype=np.float64).ravel()
+    if facts is None:
+        if np.any(t < _MIN_SAMPLES):
+            raise ValueError(
+                "samples must be >= 1 for the asymptotic missing mass (facts=None), got "
+                f"{float(t.min())}"
+            )
         k = finite_data_constant(alpha)
-        out = k * t ** (-1.0 + 1.0 / float(alpha))
+        alpha = as_float("alpha", alpha, 1.0, 20.0, low_open=True)
+        out = np.minimum(1.0, k * t ** (-1.0 + 1.0 / alpha))
     else:
-        p = zipf(n, alpha)
+        if np.any(t < 0):
+            raise ValueError(f"samples must be >= 0, got {float(t.min())}")
+        p = zipf(facts, alpha)
         log1m = np.log1p(-p) if p.size > 1 else np.array([-np.inf])
         out = np.array([float(np.dot(p, np.exp(ti * log1m))) if ti > 0 else 1.0 for ti in t])
+        out = np.clip(out, 0.0, 1.0)
     return float(out[0]) if scalar else out
 
 
@@ -131,15 +144,16 @@ def readout_error(signal, sigma_correct, sigma_wrong, answers):
     \\int \\varphi(z)\\,[1 - \\Phi((s + \\sigma_c z)/\\sigma_w)^{M-1}]dz`
     (trapezoid on :math:`z \\in [-10, 10]`, 2001 points, in log space so errors down to 1e-300
     are resolved). Arrays broadcast. The Gaussian/independence approximation is derived here,
-    not taken from a paper (docs/theory/capacity.md).
+    not taken from a paper (docs/theory/capacity.md). NaN or infinite arguments raise
+    ``ValueError``; the result lies in [0, 1].
     """
     from scipy.special import log_ndtr
 
-    M = as_float("answers", answers, 1.0, None)
+    M = as_float("answers", answers, 1.0, 1e300)
     s, sc, sw = np.broadcast_arrays(
-        np.asarray(signal, np.float64),
-        np.asarray(sigma_correct, np.float64),
-        np.asarray(sigma_wrong, np.float64),
+        as_array("signal", signal),
+        as_array("sigma_correct", sigma_correct),
+        as_array("sigma_wrong", sigma_wrong),
     )
     if np.any(sc < 0) or np.any(sw < 0):
         raise ValueError("sigma_correct and sigma_wrong must be >= 0")
@@ -158,31 +172,50 @@ def readout_error(signal, sigma_correct, sigma_wrong, answers):
     return float(out) if out.ndim == 0 else out
 
 
-def _seen_probability(p: np.ndarray, T) -> np.ndarray:
-    if T is None:
+def _seen_probability(p: np.ndarray, samples) -> np.ndarray:
+    if samples is None:
         return np.ones_like(p)
-    return -np.expm1(T * np.log1p(-np.minimum(p, 1 - 1e-16)))
+    return -np.expm1(samples * np.log1p(-np.minimum(p, 1 - 1e-16)))
 
 
-def scheme_weights(
-    scheme, n, alpha, d=None, T=None, rho=1.0, threshold_ratio=8.0, gamma=1.0, answers=5
-):
-    """Weights :math:`q(x)` of a stored token and the probability :math:`\\pi(x)` it is stored.
+class SchemeWeights(NamedTuple):
+    """Weight :math:`q(x)` of each stored token and probability :math:`\\pi(x)` it is stored."""
 
-    Returns ``(q, pi)``, two float64 arrays of length ``n`` (rank order). :math:`\\pi(x)` is the
-    probability :math:`1-(1-p(x))^T` that ``x`` is seen, times :math:`1\\{x\\le P\\}` for
-    ``"threshold"`` (:math:`P = \\lfloor d/r \\rfloor`, all tokens if ``d`` is None: the top-P
-    *seen* tokens are approximated by the seen tokens among the top P ranks). ``"sgd"`` uses
-    :math:`q = q_\\gamma(T p(x))` from :func:`sgd_weight_continuous` (``T`` required).
-    arXiv 2310.02984, Sections 2-4.
+    q: np.ndarray
+    pi: np.ndarray
+
+
+def scheme_population_weights(
+    scheme,
+    facts,
+    alpha,
+    *,
+    d=None,
+    samples=None,
+    rho=1.0,
+    threshold_ratio=8.0,
+    lr=1.0,
+    answers=5,
+) -> SchemeWeights:
+    """Population weights :math:`q(x)` of a scheme and the probability :math:`\\pi(x)` that ``x``
+    is stored, from the Zipf law (not from sampled counts: the empirical weights of a trained
+    memory are ``empirical.models.assoc_memory.scheme_weights``).
+
+    Returns :class:`SchemeWeights` ``(q, pi)``, two float64 arrays of length ``facts`` (rank
+    order). :math:`\\pi(x)` is the probability :math:`1-(1-p(x))^T` that ``x`` is seen in
+    ``samples`` = T samples, times :math:`1\\{x\\le P\\}` for ``"threshold"``
+    (:math:`P = \\lfloor d/r \\rfloor`, all tokens if ``d`` is None: the top-P *seen* tokens
+    are approximated by the seen tokens among the top P ranks). ``"sgd"`` uses
+    :math:`q = q_\\gamma(T p(x))` from :func:`sgd_weight_continuous` with step ``lr`` =
+    :math:`\\gamma` (``samples`` required). arXiv 2310.02984, Sections 2-4 (Eq. 16 for SGD).
     """
-    scheme = as_choice("scheme", scheme, SCHEMES)
-    p = zipf(n, alpha)
-    if T is not None:
-        T = as_float("T", T, 0.0, 1e15)
+    scheme = as_choice("scheme", scheme, WEIGHT_SCHEMES)
+    p = zipf(facts, alpha)
+    if samples is not None:
+        samples = as_float("samples", samples, 0.0, 1e15)
     if d is not None:
         d = as_float("d", d, 1.0, 1e15)
-    pi = _seen_probability(p, T)
+    pi = _seen_probability(p, samples)
     if scheme == "uniform":
         q = np.ones_like(p)
     elif scheme == "power":
@@ -194,14 +227,23 @@ def scheme_weights(
         q = np.ones_like(p)
         pi = pi * (np.arange(p.size) < P)
     else:
-        if T is None:
-            raise ValueError("T must be given (a number of samples) for the 'sgd' scheme")
-        q = sgd_weight_continuous(T * p, gamma, answers)
-    return q, pi
+        if samples is None:
+            raise ValueError("samples must be given (a number of samples) for the 'sgd' scheme")
+        q = sgd_weight_continuous(samples * p, lr, answers)
+    return SchemeWeights(q, pi)
 
 
 def scheme_error(
-    scheme, d, T, alpha, n, answers=5, rho=1.0, threshold_ratio=8.0, gamma=1.0
+    scheme,
+    d,
+    samples,
+    alpha,
+    facts,
+    *,
+    answers=5,
+    rho=1.0,
+    threshold_ratio=8.0,
+    lr=1.0,
 ) -> float:
     """Expected error :math:`\\mathcal{E} = \\sum_x p(x) \\Pr[\\hat f(x) \\ne f_*(x)]` of a scheme.
 
@@ -211,12 +253,23 @@ def scheme_error(
     wrong-score noise :math:`\\sigma_w^2 = (q^2 + Q/M)/d + Q/d^2` (independent wrong scores);
     a token not stored has signal 0. The error per token is :func:`readout_error`. ``d=None``:
     every stored token is retrieved and an unstored one is guessed (error :math:`1-1/M`);
-    ``T=None``: every token is seen. This is the heuristic behind Theorem 1 of arXiv 2310.02984
-    (error iff :math:`d q(x)^2 \\lesssim Q_\\infty`), made explicit; constants are ours.
+    ``samples=None``: every token is seen. This is the heuristic behind Theorem 1 of arXiv
+    2310.02984 (error iff :math:`d q(x)^2 \\lesssim Q_\\infty`), made explicit; constants are
+    ours. ``lr`` is the SGD step :math:`\\gamma` of the ``"sgd"`` scheme.
     """
     M = as_int("answers", answers, minimum=2)
-    q, pi = scheme_weights(scheme, n, alpha, d, T, rho, threshold_ratio, gamma, M)
-    p = zipf(n, alpha)
+    q, pi = scheme_population_weights(
+        scheme,
+        facts,
+        alpha,
+        d=d,
+        samples=samples,
+        rho=rho,
+        threshold_ratio=threshold_ratio,
+        lr=lr,
+        answers=M,
+    )
+    p = zipf(facts, alpha)
     if d is None:
         return float(np.clip(np.dot(p, (1.0 - pi) * (1.0 - 1.0 / M)), 0.0, 1.0))
     d = float(d)
@@ -250,7 +303,7 @@ def exponent_d(scheme, alpha, rho=1.0) -> float:
     ``uniform``: 0 (overflow: the interference :math:`Q` diverges, no power-law decay);
     ``sgd`` is not covered (raises).
     """
-    scheme = as_choice("scheme", scheme, SCHEMES[:3])
+    scheme = as_choice("scheme", scheme, WEIGHT_SCHEMES[:3])
     alpha = as_float("alpha", alpha, 1.0, 20.0, low_open=True)
     if scheme == "threshold":
         return alpha - 1.0
@@ -267,42 +320,54 @@ def exponent_T(scheme, alpha) -> float:
     ``threshold`` with :math:`P=\\infty`): only unseen tokens err, and their mass is
     :math:`K_\\alpha T^{-1+1/\\alpha}` (arXiv 2310.02984, Section 3.2).
     """
-    as_choice("scheme", scheme, SCHEMES)
+    as_choice("scheme", scheme, WEIGHT_SCHEMES)
     alpha = as_float("alpha", alpha, 1.0, 20.0, low_open=True)
     return 1.0 - 1.0 / alpha
 
 
-def joint_law(d, T, alpha, threshold_ratio=8.0, answers=None) -> float:
+def joint_law(d, samples, alpha, *, threshold_ratio=8.0, answers=None) -> float:
     """Joint law of thresholding, :math:`\\mathcal{E}\\asymp d^{-\\alpha+1}+T^{-1+1/\\alpha}`.
 
-    With explicit constants: :math:`c_M [ (d/r)^{1-\\alpha}/((\\alpha-1)\\zeta(\\alpha)) +
-    K_\\alpha T^{-1+1/\\alpha}]`, the Zipf tail beyond :math:`P = d/r` plus the unseen mass,
-    :math:`c_M = 1 - 1/M` (unstored tokens are guessed) or 1 when ``answers`` is None.
-    arXiv 2310.02984, Theorem 2 / Figure 1 (constants ours; the overlap of the two terms is
-    double counted, an asymptotically negligible upper-bound convention).
+    With explicit constants: :math:`c_M \\min(1, (d/r)^{1-\\alpha}/((\\alpha-1)\\zeta(\\alpha)) +
+    K_\\alpha T^{-1+1/\\alpha})`, the Zipf tail beyond :math:`P = d/r` plus the unseen mass in
+    ``samples`` = T samples, :math:`c_M = 1 - 1/M` (unstored tokens are guessed) or 1 when
+    ``answers`` is None. arXiv 2310.02984, Theorem 2 / Figure 1 (constants ours; the overlap of
+    the two terms is double counted, an asymptotically negligible upper-bound convention, and
+    the sum of the two probabilities is capped at 1). Domain: :math:`d \\ge r` (at least one
+    stored token) and :math:`T \\ge 1`; the result lies in [0, 1].
     """
     alpha = as_float("alpha", alpha, 1.0, 20.0, low_open=True)
-    d = as_float("d", d, 0.0, None, low_open=True)
-    T = as_float("T", T, 0.0, None, low_open=True)
     r = as_float("threshold_ratio", threshold_ratio, 0.0, 1e6, low_open=True)
+    d = as_float("d", d, r, None)
+    samples = as_float("samples", samples, _MIN_SAMPLES, None)
     cm = 1.0 if answers is None else 1.0 - 1.0 / as_int("answers", answers, minimum=2)
-    return cm * (zipf_tail(d / r, alpha) + missing_mass(T, alpha))
+    return cm * min(1.0, zipf_tail(d / r, alpha) + missing_mass(samples, alpha))
 
 
 def required_dimension_for_error(
-    error, scheme, alpha, n, T=None, answers=5, rho=1.0, threshold_ratio=8.0
+    error, scheme, alpha, facts, *, samples=None, answers=5, rho=1.0, threshold_ratio=8.0
 ) -> float:
     """Smallest ``d`` with :func:`scheme_error` :math:`\\le` ``error`` (brentq on log d).
 
     Raises ``ValueError`` when the target is below what the scheme reaches at ``d = 1e12``
-    (e.g. the unseen mass at finite ``T``).
+    (e.g. the unseen mass at finite ``samples``). arXiv 2310.02984 model (see
+    :func:`scheme_error`).
     """
     from scipy.optimize import brentq
 
     error = as_float("error", error, 0.0, 1.0, low_open=True, high_open=True)
 
     def g(logd):
-        return scheme_error(scheme, math.exp(logd), T, alpha, n, answers, rho, threshold_ratio)
+        return scheme_error(
+            scheme,
+            math.exp(logd),
+            samples,
+            alpha,
+            facts,
+            answers=answers,
+            rho=rho,
+            threshold_ratio=threshold_ratio,
+        )
 
     lo, hi = 0.0, math.log(max(2.0, threshold_ratio))
     if g(lo) <= error:
@@ -316,27 +381,27 @@ def required_dimension_for_error(
     return math.exp(brentq(lambda x: g(x) - error, lo, hi, xtol=1e-6))
 
 
-def sgd_map(q, gamma, answers):
+def sgd_map(q, lr, answers):
     """One SGD step on a sample of ``x`` as a memory update, arXiv 2310.02984 Eq. (16).
 
-    :math:`f(q) = q + \\gamma / (1 + e^{q}/(M-1))` (near-orthogonal embeddings, ``M`` answers).
+    :math:`f(q) = q + \\gamma / (1 + e^{q}/(M-1))` with step ``lr`` = :math:`\\gamma`
+    (near-orthogonal embeddings, ``M`` answers).
     """
     qa = as_array("q", q)
-    gamma = as_float("gamma", gamma, 0.0, None, low_open=True)
+    lr = as_float("lr", lr, 0.0, None, low_open=True)
     M = as_int("answers", answers, minimum=2)
-    out = qa + gamma / (1.0 + np.exp(np.minimum(qa, 700.0)) / (M - 1))
+    out = qa + lr / (1.0 + np.exp(np.minimum(qa, 700.0)) / (M - 1))
     return float(out) if out.ndim == 0 else out
 
 
-def sgd_weight(n_steps, gamma, answers):
+def sgd_weight(n_steps, lr, answers):
     """:math:`q_\\gamma = f^{(n)}(0)`: the weight after ``n`` SGD updates (exact iteration).
 
-    ``n_steps`` is an int or int array (each <= 10^7). arXiv 2310.02984, Section 4.1.
+    ``n_steps`` is an integer or an integer array (each in [0, 10^7]; ``2.7`` is refused, not
+    truncated); ``lr`` is the step :math:`\\gamma`. arXiv 2310.02984, Section 4.1.
     """
-    n = as_array("n_steps", n_steps, dtype=np.int64)
-    if np.any(n < 0) or np.any(n > 10**7):
-        raise ValueError("n_steps must be integers in [0, 10000000]")
-    gamma = as_float("gamma", gamma, 0.0, None, low_open=True)
+    n = as_int_array("n_steps", n_steps, minimum=0, maximum=10**7)
+    lr = as_float("lr", lr, 0.0, None, low_open=True)
     M = as_int("answers", answers, minimum=2)
     flat = n.ravel()
     order = np.argsort(flat, kind="stable")
@@ -344,7 +409,7 @@ def sgd_weight(n_steps, gamma, answers):
     q, step = 0.0, 0
     for idx in order:
         while step < flat[idx]:
-            q = q + gamma / (1.0 + math.exp(min(q, 700.0)) / (M - 1))
+            q = q + lr / (1.0 + math.exp(min(q, 700.0)) / (M - 1))
             step += 1
         out[idx] = q
     out = out.reshape(n.shape)
@@ -355,8 +420,8 @@ def sgd_invariant(q, answers):
     """:math:`I(q) = (M-1)q + e^{q}`, which grows at rate :math:`\\gamma(M-1)` per update.
 
     Along :math:`dq/dn = \\gamma/(1 + e^q/(M-1))`, :math:`dI/dn = \\gamma(M-1)` exactly, so
-    :math:`I(q(n)) = \\gamma(M-1)n + 1` from :math:`q(0)=0` (derived; checked in
-    ``proofs_check.scaling``).
+    :math:`I(q(n)) = \\gamma(M-1)n + 1` from :math:`q(0)=0` (derived from arXiv 2310.02984
+    Eq. 16; checked in ``proofs_check.scaling``).
     """
     qa = as_array("q", q)
     M = as_int("answers", answers, minimum=2)
@@ -364,23 +429,40 @@ def sgd_invariant(q, answers):
     return float(out) if out.ndim == 0 else out
 
 
-def sgd_weight_continuous(n, gamma, answers):
+def sgd_weight_continuous(n_steps, lr, answers):
     """Continuous-time SGD weight: the root of :math:`(M-1)q + e^q = \\gamma(M-1)n + 1`.
 
-    Closed form :math:`q = K/a - \\omega(K/a - \\ln a)` with :math:`a = M-1`,
-    :math:`K = \\gamma a n + 1` and :math:`\\omega` the Wright omega function
-    (:math:`\\omega + \\ln\\omega = z`). :math:`q\\approx\\gamma n` for small :math:`\\gamma n`,
-    :math:`q\\approx\\ln(\\gamma(M-1)n)` for large. ``n`` may be real and an array.
+    Closed form (derived from arXiv 2310.02984 Eq. 16, checked in ``proofs_check.scaling``)
+    :math:`q = K/a - \\omega(K/a - \\ln a)` with :math:`a = M-1`, :math:`K = \\gamma a n + 1`,
+    :math:`\\gamma` = ``lr`` and :math:`\\omega` the Wright omega function
+    (:math:`\\omega + \\ln\\omega = z`). That difference cancels catastrophically for large
+    :math:`n` (relative error 1e-6 at :math:`n = 3\\cdot10^8`, NaN at :math:`10^{308}`), so it is
+    evaluated in the algebraically equal form :math:`q = \\ln a + \\ln\\omega(z)` (from
+    :math:`K/a - \\omega = z + \\ln a - \\omega = \\ln(a\\omega)`), then polished by Newton on
+    :math:`a q + \\mathrm{expm1}(q) = \\gamma a n`, which keeps full relative accuracy for
+    small :math:`q` too. :math:`q\\approx\\gamma n` for small :math:`\\gamma n`,
+    :math:`q\\approx\\ln(\\gamma(M-1)n)` for large. ``n_steps`` may be real and an array
+    (``lr * n_steps`` at most 1e300).
     """
     from scipy.special import wrightomega
 
-    na = as_array("n", n)
+    na = as_array("n_steps", n_steps)
     if np.any(na < 0):
-        raise ValueError("n must be >= 0")
-    gamma = as_float("gamma", gamma, 0.0, None, low_open=True)
+        raise ValueError("n_steps must be >= 0")
+    lr = as_float("lr", lr, 0.0, None, low_open=True)
     M = as_int("answers", answers, minimum=2)
+    if np.any(lr * na > 1e300):
+        raise ValueError("lr * n_steps must be at most 1e300 (the weight is then about 690)")
     a = float(M - 1)
-    k_over_a = (gamma * a * na + 1.0) / a
-    out = k_over_a - np.real(wrightomega(k_over_a - math.log(a)))
-    out = np.where(na == 0, 0.0, out)
-    return float(out) if out.ndim == 0 else out
+    gn = lr * na
+    z = gn + 1.0 / a - math.log(a)
+    omega = np.real(wrightomega(z))
+    q = math.log(a) + np.log(omega)
+    c = a * gn  # right-hand side of a q + expm1(q) = c; finite below lr * n = 1e300 / a
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(3):
+            f = a * q + np.expm1(q) - c
+            step = f / (a + np.exp(q))
+            q = np.where(np.isfinite(step), q - step, q)
+    q = np.where(na == 0, 0.0, q)
+    return float(q) if q.ndim == 0 else q

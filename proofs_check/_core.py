@@ -39,7 +39,10 @@ def check(statement: str):
     """Decorator registering a symbolic check under ``module.function_name``."""
 
     def wrap(func):
-        module = func.__module__.rsplit(".", 1)[-1]
+        # keyed by the memtheory topic (``proofs_check.dynamics.gd_associative`` -> ``dynamics``)
+        # so that claims keep citing ``topic.check`` when a topic is split into modules
+        parts = func.__module__.split(".")
+        module = parts[1] if len(parts) > 1 else parts[0]
         key = f"{module}.{func.__name__}"
         _REGISTRY[key] = Check(module, func.__name__, statement, func)
         return func
@@ -48,12 +51,13 @@ def check(statement: str):
 
 
 def load_all() -> list[Check]:
-    """Import every ``proofs_check`` submodule and return all registered checks."""
+    """Import every ``proofs_check`` module (subpackages included) and return all checks."""
     import proofs_check
 
-    for info in pkgutil.iter_modules(proofs_check.__path__):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"proofs_check.{info.name}")
+    prefix = proofs_check.__name__ + "."
+    for info in pkgutil.walk_packages(proofs_check.__path__, prefix):
+        if not any(part.startswith("_") for part in info.name.split(".")):
+            importlib.import_module(info.name)
     return list(_REGISTRY.values())
 
 

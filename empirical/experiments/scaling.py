@@ -265,7 +265,7 @@ def run(config: ScalingConfig) -> dict:
             **extra,
         }
 
-    mm = theory.missing_mass(T_grid, c.alpha, n=c.tokens_T)
+    mm = theory.missing_mass(T_grid, c.alpha, facts=c.tokens_T)
     return {
         "config": dataclasses.asdict(c),
         "d_sweep": sweep(c.dims, err_d, pred_d, exps_d, samples=c.samples_d, tokens=c.tokens_d),

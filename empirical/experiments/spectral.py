@@ -100,7 +100,7 @@ def run(config: SpectralConfig) -> dict:
         g = G.parse_graph(spec)
         _, recs = spectral.node2vec_dynamics(
             g,
-            dim=config.dim,
+            d=config.dim,
             steps=config.steps,
             lr=config.lr,
             init_std=config.init_std,

@@ -626,7 +626,7 @@ def node2vec_check(
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
         V, _ = spectral.node2vec_dynamics(
             graph,
-            dim=dim,
+            d=dim,
             steps=b - a,
             lr=lr,
             init_std=1.0,
@@ -837,12 +837,12 @@ def run(config: TinyGraphsConfig) -> dict:
     """
     if not isinstance(config, TinyGraphsConfig):
         raise ValueError(f"config must be a TinyGraphsConfig, got {type(config).__name__}")
-    from memtheory.eigensolvers import _single_thread_blas
+    from threadpoolctl import threadpool_limits
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny models: intra-op threads only add contention
     try:
-        with _single_thread_blas():  # likewise for numpy's BLAS in the metrics
+        with threadpool_limits(limits=1, user_api="blas"):  # likewise numpy's BLAS (metrics)
             return _run(config)
     finally:
         torch.set_num_threads(threads)

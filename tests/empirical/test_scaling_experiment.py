@@ -90,7 +90,7 @@ def test_mean_unseen_mass_matches_theory():
     p = tasks.zipf_probabilities(n, alpha)
     mass = [p[tasks.zipf_counts(n, alpha, T, seed=s) == 0].sum() for s in range(400)]
     se = np.std(mass) / math.sqrt(len(mass))
-    assert abs(np.mean(mass) - theory.missing_mass(T, alpha, n=n)) < 4 * se
+    assert abs(np.mean(mass) - theory.missing_mass(T, alpha, facts=n)) < 4 * se
 
 
 def test_fit_slope_exact_on_a_power_law():

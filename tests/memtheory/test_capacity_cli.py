@@ -107,6 +107,7 @@ def test_cli_loads_no_heavy_modules():
     assert proc.stdout.strip() == ""  # not even numpy on the default path
 
 
+@pytest.mark.slow
 def test_cli_cpu_time_is_small():
     # CPU time (user + sys) of the child is robust to a loaded machine, unlike wall time
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

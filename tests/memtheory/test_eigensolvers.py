@@ -1,5 +1,7 @@
 """The cluster-aware eigen-solvers behind ``spectral.spectrum`` (memtheory.eigensolvers)."""
 
+import contextlib
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -9,8 +11,11 @@ from numpy.polynomial import chebyshev
 from numpy.testing import assert_allclose
 
 from memtheory import eigensolvers, graphs, spectral
+from memtheory.eigensolvers import filtered, parallel
+from tests.conftest import tolerance
 
-ATOL = 1e-10  # eigenvalues of -L (spectrum inside [-4, 4]) against dense float64 eigh
+# eigenvalues of -L (spectrum inside [-4, 4]) against dense float64 eigh
+ATOL = tolerance("float64", "solver")["atol"]
 
 
 def _dense_top(M):
@@ -21,7 +26,7 @@ def _check_against_dense(M, k, method, **kw):
     w_dense = _dense_top(M)
     w, U = eigensolvers.top_eigenpairs(M, k, method=method, **kw)
     # never cut a cluster: exactly the dense count up to the end of the k-th eigenvalue's cluster
-    assert w.size == eigensolvers._cluster_end(w_dense, k, eigensolvers.CLUSTER_ATOL)
+    assert w.size == eigensolvers.cluster_end(w_dense, k, eigensolvers.CLUSTER_ATOL)
     assert_allclose(w, w_dense[: w.size], atol=ATOL)
     assert_allclose(U.T @ U, np.eye(w.size), atol=1e-10)
     assert np.max(np.linalg.norm(M @ U - U * w, axis=0)) < 1e-9
@@ -57,13 +62,13 @@ def test_filtered_lanczos_recovers_from_a_cut_above_the_wanted_eigenvalues(monke
     g = graphs.random_graph(800, 8, seed=4)
     M = spectral.neg_laplacian(g)
     w_dense = _dense_top(M)
-    real = eigensolvers._lanczos_ritz_values
+    real = filtered.lanczos_ritz_values
 
     def too_high(matvec, n, steps, seed=0):
         good, top, bottom = real(matvec, n, steps, seed)
         return np.sort(np.concatenate([good, np.full(8, w_dense[2])]))[::-1], top, bottom
 
-    monkeypatch.setattr(eigensolvers, "_lanczos_ritz_values", too_high)
+    monkeypatch.setattr(filtered, "lanczos_ritz_values", too_high)
     w, U = eigensolvers.top_eigenpairs(M, 8, method="filtered-lanczos")
     assert_allclose(w, w_dense[: w.size], atol=ATOL)
     assert np.max(np.linalg.norm(M @ U - U * w, axis=0)) < 1e-9
@@ -95,8 +100,8 @@ def test_chebyshev_filter_is_T_d_of_the_mapped_matrix(lo, width, degree):
     lam = np.linspace(-4.0, 0.5, 40)
     M = sp.diags(lam, format="csr")
     x = np.random.default_rng(0).standard_normal((40, 2))
-    with eigensolvers.contextlib.ExitStack() as stack:
-        op = eigensolvers._chebyshev_filter(M, lo, cut, degree, stack)
+    with contextlib.ExitStack() as stack:
+        op = filtered.chebyshev_filter(M, lo, cut, degree, stack)
         y = op.matmat(x)
     t = (2 * lam - (cut + lo)) / (cut - lo)
     expected = chebyshev.chebval(t, [0] * degree + [1])[:, None] * x
@@ -106,8 +111,8 @@ def test_chebyshev_filter_is_T_d_of_the_mapped_matrix(lo, width, degree):
 def test_chebyshev_filter_deflates():
     M = spectral.neg_laplacian(graphs.random_graph(300, 6, seed=7))
     Y = np.linalg.qr(np.random.default_rng(1).standard_normal((300, 3)))[0]
-    with eigensolvers.contextlib.ExitStack() as stack:
-        op = eigensolvers._chebyshev_filter(M, -4.0, -1.0, 5, stack, Y)
+    with contextlib.ExitStack() as stack:
+        op = filtered.chebyshev_filter(M, -4.0, -1.0, 5, stack, Y)
         y = op.matvec(np.random.default_rng(2).standard_normal(300))
     assert_allclose(Y.T @ y, 0.0, atol=1e-9 * np.linalg.norm(y))
 
@@ -117,7 +122,7 @@ def test_row_parallel_matvec_equals_the_product(threads):
     M = spectral.neg_laplacian(graphs.random_graph(2000, 7, seed=8))
     rng = np.random.default_rng(3)
     x, X = rng.standard_normal(2000), rng.standard_normal((2000, 4))
-    with eigensolvers._row_parallel_matvec(M, threads=threads) as matvec:
+    with parallel.row_parallel_matvec(M, threads=threads) as matvec:
         assert_allclose(matvec(x), M @ x, rtol=1e-14, atol=1e-14)
         assert_allclose(matvec(X), M @ X, rtol=1e-14, atol=1e-14)
         assert_allclose(matvec(x), M @ x, rtol=1e-14, atol=1e-14)  # reusable
@@ -128,7 +133,7 @@ def test_ritz_estimate_lies_below_the_eigenvalues_of_the_same_rank():
     # makes the filter's cut fall below lambda_k
     M = spectral.neg_laplacian(graphs.random_graph(1200, 10, seed=9))
     w_dense = _dense_top(M)
-    good, top, bottom = eigensolvers._lanczos_ritz_values(lambda v: M @ v, 1200, 300)
+    good, top, bottom = filtered.lanczos_ritz_values(lambda v: M @ v, 1200, 300)
     assert np.all(np.diff(good) < 0)
     assert np.all(good[:40] <= w_dense[:40] + 1e-10)
     assert top <= w_dense[0] + 1e-10 and bottom >= w_dense[-1] - 1e-10

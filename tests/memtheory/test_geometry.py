@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.linalg as sl
 import scipy.spatial as ssp
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
@@ -308,6 +308,54 @@ def test_topk_large_graph_blocks():
     kth = np.sort(S, axis=1)[:, -7]
     want = np.mean(S[E[:, 0], E[:, 1]] >= kth[E[:, 0]])
     assert_allclose(got, want, atol=1e-15)
+
+
+def naive_topk(X, E, k=None, self_edges=False, average="edges"):
+    """The definition, edge by edge: (u, v) is recovered iff at most k_u candidates w score
+    S_uw >= S_uv - 1e-9 max_w |S_uw| (v included, the diagonal excluded unless self_edges)."""
+    S = X @ X.T
+    E = np.unique(E, axis=0)
+    deg = np.bincount(E[:, 0], minlength=S.shape[0])
+    per = {}
+    for u, v in E:
+        row = S[u].copy()
+        tau = 1e-9 * max(np.abs(row).max(), np.finfo(float).tiny)
+        if not self_edges:
+            row[u] = -np.inf
+        ku = deg[u] if k is None else k
+        per.setdefault(int(u), []).append(np.count_nonzero(row >= S[u, v] - tau) <= ku)
+    if average == "edges":
+        return float(np.mean([h for hs in per.values() for h in hs]))
+    return float(np.mean([np.mean(hs) for hs in per.values()]))
+
+
+@settings(max_examples=40)
+@given(
+    seed=seeds,
+    n=st.integers(3, 60),
+    m=st.integers(1, 5),
+    k=st.one_of(st.none(), st.integers(1, 4)),
+    kind=st.sampled_from(["normal", "rounded", "equal"]),
+    average=st.sampled_from(["edges", "nodes"]),
+)
+def test_blocked_topk_equals_the_naive_definition(seed, n, m, k, kind, average):
+    # tiny blocks force many blocks, both worker threads and the candidate path; rounded and
+    # equal embeddings make ties
+    from unittest import mock
+
+    from memtheory.geometry import edge_metrics
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, m))
+    if kind == "rounded":
+        X = np.round(X)
+    elif kind == "equal":
+        X[:] = 1.0
+    E = graphs.random_graph(n, min(n - 1, 3.0), seed=seed % 1000).directed_edges("both")
+    k = None if k is None else min(k, n - 1)
+    with mock.patch.object(edge_metrics, "_BLOCK_ENTRIES", 3 * n):
+        got = g.topk_edge_recovery(X, E, k=k, average=average)
+    assert got == naive_topk(X, E, k, average=average)
 
 
 # ------------------------------------------------------------------------------------------

@@ -9,14 +9,17 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from memtheory import scaling as s
+from tests.conftest import tolerance
+
+EXACT = tolerance("float64", "exact")
 
 
 def test_zipf_is_a_decreasing_distribution():
     p = s.zipf(1000, 1.5)
-    assert_allclose(p.sum(), 1.0, rtol=1e-12)
+    assert_allclose(p.sum(), 1.0, rtol=EXACT["rtol"])
     assert np.all(np.diff(p) < 0)
-    assert_allclose(s.zipf(10, 0.0), np.full(10, 0.1), rtol=1e-12)
-    assert_allclose(p[0] / p[1], 2**1.5, rtol=1e-12)
+    assert_allclose(s.zipf(10, 0.0), np.full(10, 0.1), rtol=EXACT["rtol"])
+    assert_allclose(p[0] / p[1], 2**1.5, rtol=EXACT["rtol"])
 
 
 @pytest.mark.parametrize("alpha, value", [(1.5, 0.9416), (2.0, 0.6910), (3.0, 0.4245)])
@@ -27,19 +30,19 @@ def test_finite_data_constant_matches_quoted_values(alpha, value):
 
 @pytest.mark.parametrize("alpha", [2.0, 3.0])
 def test_missing_mass_exact_matches_asymptotic_at_large_n_and_T(alpha):
-    exact = s.missing_mass(1e4, alpha, n=10**6)
+    exact = s.missing_mass(1e4, alpha, facts=10**6)
     asym = s.missing_mass(1e4, alpha)
     assert_allclose(exact, asym, rtol=1e-3)
 
 
 def test_missing_mass_edge_cases_and_arrays():
-    assert s.missing_mass(0, 2.0, n=50) == 1.0
-    out = s.missing_mass(np.array([1.0, 10.0, 100.0]), 2.0, n=100)
+    assert s.missing_mass(0, 2.0, facts=50) == 1.0
+    out = s.missing_mass(np.array([1.0, 10.0, 100.0]), 2.0, facts=100)
     assert out.shape == (3,) and np.all(np.diff(out) < 0)
     p = s.zipf(100, 2.0)
-    assert_allclose(out[1], np.sum(p * (1 - p) ** 10), rtol=1e-12)
-    with pytest.raises(ValueError, match="T"):
-        s.missing_mass(-1, 2.0, n=10)
+    assert_allclose(out[1], np.sum(p * (1 - p) ** 10), rtol=EXACT["rtol"])
+    with pytest.raises(ValueError, match="samples"):
+        s.missing_mass(-1, 2.0, facts=10)
     with pytest.raises(ValueError, match="alpha"):
         s.missing_mass(10, 0.5)
 
@@ -50,7 +53,7 @@ def test_missing_mass_slope_matches_closed_form_exponent(alpha):
     # slope of the exact finite sum in log T against -(1 - 1/alpha); n^alpha >> T
     n = 2 * 10**6
     T = np.array([2e3, 2e4])
-    m = s.missing_mass(T, alpha, n=n)
+    m = s.missing_mass(T, alpha, facts=n)
     slope = np.diff(np.log(m))[0] / np.diff(np.log(T))[0]
     assert_allclose(-slope, s.exponent_T("threshold", alpha), atol=0.02)
 
@@ -59,7 +62,7 @@ def test_missing_mass_slope_matches_closed_form_exponent(alpha):
 @given(st.floats(1.5, 4.0), st.integers(200, 3000))
 def test_zipf_tail_matches_integral_asymptotic(alpha, P):
     n = 10**6
-    exact = s.zipf_tail(P, alpha, n=n)
+    exact = s.zipf_tail(P, alpha, facts=n)
     # asymptotic tail beyond P minus the (asymptotic) tail beyond n
     asym = s.zipf_tail(P, alpha) - s.zipf_tail(n, alpha)
     assert_allclose(exact, asym, rtol=3 * alpha / P)
@@ -136,11 +139,20 @@ def test_exponent_closed_forms():
     assert_allclose(s.exponent_T("power", 4.0), 0.75)
 
 
-def test_joint_law_is_sum_of_tail_and_unseen_mass():
-    d, T, a = 400.0, 1e4, 2.0
-    expect = s.zipf_tail(d / 8, a) + s.missing_mass(T, a)
-    assert_allclose(s.joint_law(d, T, a), expect, rtol=1e-12)
-    assert_allclose(s.joint_law(d, T, a, answers=5), 0.8 * expect, rtol=1e-12)
+def test_joint_law_against_exact_sums():
+    # independent computation: the Zipf tail beyond P = d/r and the unseen mass summed term by
+    # term over 10^6 ranks (p(x) = x^-a / zeta(a); the mass beyond 10^6 is 6e-7). The law's tail
+    # is the integral from P, above the sum by at most a factor (1 + 1/P)^(a-1): rtol (a-1)/P;
+    # its unseen mass is the T -> infinity form, within 1e-3 at T = 1e4 (test above)
+    from scipy.special import zeta
+
+    d, T, a, r = 400.0, 1e4, 2.0, 8.0
+    P = int(d / r)
+    x = np.arange(1, 10**6 + 1, dtype=np.float64)
+    p = x**-a / zeta(a)
+    exact = p[P:].sum() + np.sum(p * np.exp(T * np.log1p(-p)))
+    assert_allclose(s.joint_law(d, T, a), exact, rtol=(a - 1) / P + 1e-3)
+    assert_allclose(s.joint_law(d, T, a, answers=5), 0.8 * s.joint_law(d, T, a), rtol=1e-15)
     assert s.joint_law(2 * d, T, a) < s.joint_law(d, T, a)
     assert s.joint_law(d, 2 * T, a) < s.joint_law(d, T, a)
 
@@ -160,12 +172,12 @@ def test_required_dimension_for_error_round_trip():
     d = s.required_dimension_for_error(0.05, "threshold", 2.0, 1000)
     assert_allclose(s.scheme_error("threshold", d, None, 2.0, 1000), 0.05, rtol=0.05)
     with pytest.raises(ValueError, match="not reached"):
-        s.required_dimension_for_error(1e-4, "threshold", 2.0, 1000, T=100)
+        s.required_dimension_for_error(1e-4, "threshold", 2.0, 1000, samples=100)
 
 
 def test_sgd_map_and_invariant():
     M, g = 5, 0.5
-    assert_allclose(s.sgd_map(0.0, g, M), g * (M - 1) / M, rtol=1e-12)
+    assert_allclose(s.sgd_map(0.0, g, M), g * (M - 1) / M, rtol=EXACT["rtol"])
     n = np.array([0.0, 1.0, 10.0, 1e3, 1e6])
     q = s.sgd_weight_continuous(n, g, M)
     assert_allclose(s.sgd_invariant(q, M), g * (M - 1) * n + 1.0, rtol=1e-9)

@@ -209,7 +209,7 @@ def tiny_runs():
     out = {}
     for spec in spectral.TINY_GRAPHS:
         g = graphs.parse_graph(spec)
-        V, recs = spectral.node2vec_dynamics(g, dim=100, steps=10_000, record_every=5000)
+        V, recs = spectral.node2vec_dynamics(g, d=100, steps=10_000, record_every=5000)
         out[spec] = (g, V, recs)
     return out
 
@@ -245,7 +245,7 @@ def test_observation4_subspace_angles(tiny_runs):
 def test_rule_fails_on_random_graph_as_documented():
     # measured: G(20, mean degree 4) keeps 7 directions (stable to 3e5 steps); the rule says 2
     g = graphs.random_graph(20, 4, seed=0)
-    _, recs = spectral.node2vec_dynamics(g, dim=100, steps=10_000, record_every=10_000)
+    _, recs = spectral.node2vec_dynamics(g, d=100, steps=10_000, record_every=10_000)
     assert spectral.predicted_rank(g) == 2
     assert recs[-1].numerical_rank == 7
     s = recs[-1].singular_values
@@ -254,8 +254,8 @@ def test_rule_fails_on_random_graph_as_documented():
 
 def test_dynamics_is_seeded_and_records_fields():
     g = graphs.cycle(6)
-    V1, r1 = spectral.node2vec_dynamics(g, dim=8, steps=20, record_every=10, seed=3)
-    V2, r2 = spectral.node2vec_dynamics(g, dim=8, steps=20, record_every=10, seed=3)
+    V1, r1 = spectral.node2vec_dynamics(g, d=8, steps=20, record_every=10, seed=3)
+    V2, r2 = spectral.node2vec_dynamics(g, d=8, steps=20, record_every=10, seed=3)
     assert_allclose(V1, V2, atol=0)
     d = r1[-1].as_dict()
     for key in (
@@ -350,7 +350,7 @@ def _isolated():
         lambda: spectral.predicted_rank(_isolated()),
         lambda: spectral.node2vec_prediction(_isolated()),
         lambda: spectral.lemma5_operator(_isolated(), np.ones((4, 2))),
-        lambda: spectral.node2vec_dynamics(_isolated(), dim=2, steps=1),
+        lambda: spectral.node2vec_dynamics(_isolated(), d=2, steps=1),
         lambda: spectral.netmf_matrix(_isolated()),
     ],
 )
@@ -365,20 +365,20 @@ def test_isolated_node_names_graph(call):
         (lambda: spectral.spectrum(graphs.cycle(5), 0), "k"),
         (lambda: spectral.spectrum(graphs.cycle(5), 6), "k"),
         (lambda: spectral.spectrum(graphs.cycle(5), -1), "k"),
-        (lambda: spectral.node2vec_dynamics(graphs.cycle(5), dim=0), "dim"),
+        (lambda: spectral.node2vec_dynamics(graphs.cycle(5), d=0), "d"),
         (lambda: spectral.node2vec_dynamics(graphs.cycle(5), steps=-1), "steps"),
         (lambda: spectral.node2vec_dynamics(graphs.cycle(5), lr=0.0), "lr"),
         (lambda: spectral.node2vec_dynamics(graphs.cycle(5), init_std=-1.0), "init_std"),
         (lambda: spectral.node2vec_dynamics(graphs.cycle(5), record_every=0), "record_every"),
-        (lambda: spectral.ce_fixed_point(graphs.cycle(5), 0), "dim"),
+        (lambda: spectral.ce_fixed_point(graphs.cycle(5), 0), "d"),
         (lambda: spectral.deepwalk_filter(0.5, 0), "T"),
         (lambda: spectral.deepwalk_filter(np.nan, 3), "lam"),
         (lambda: spectral.netmf_matrix(graphs.cycle(5), b=0.0), "b"),
         (lambda: spectral.lemma5_operator(graphs.cycle(5), np.full((5, 2), np.inf)), "V"),
         (lambda: spectral.lemma5_operator(graphs.cycle(5), np.ones((6, 2))), "V"),
         (lambda: spectral.node2vec_objective(graphs.cycle(5), np.ones(5)), "V"),
-        (lambda: spectral.node2vec_dynamics(graphs.cycle(5), dim=3, V0=np.ones((5, 2))), "V0"),
-        (lambda: spectral.spectrum("cycle:5"), "graph"),
+        (lambda: spectral.node2vec_dynamics(graphs.cycle(5), d=3, V0=np.ones((5, 2))), "V0"),
+        (lambda: spectral.spectrum(42), "graph"),
         (lambda: spectral.top_eigenpairs(sp.identity(5, format="csr"), 2, method="x"), "method"),
     ],
 )

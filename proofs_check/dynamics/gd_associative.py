@@ -1,8 +1,4 @@
-"""Symbolic checks of ``memtheory.dynamics`` (training dynamics of associative memories).
-
-Each check derives the closed form with sympy from the set-up stated in the paper notes and
-compares it with the numeric function it justifies.
-"""
+"""Symbolic checks of ``memtheory.dynamics.gd_associative``."""
 
 from __future__ import annotations
 
@@ -13,11 +9,7 @@ import sympy as sp
 
 from memtheory import dynamics as dy
 from proofs_check._core import check
-
-
-def _softmax_sym(scores):
-    z = sum(sp.exp(s) for s in scores)
-    return [sp.exp(s) / z for s in scores]
+from proofs_check.dynamics import softmax_sym
 
 
 @check("orthonormal GD: m_{t+1} = m_t + eta p M / (e^m + M - 1), m_1 = eta p (symbolic M)")
@@ -113,7 +105,7 @@ def hessian_closed_form():
     loss = 0
     for x in range(2):
         s = [(U[y, :] * W * E[x, :].T)[0, 0] for y in range(3)]
-        loss += p[x] * (-sp.log(_softmax_sym(s)[targets[x]]))
+        loss += p[x] * (-sp.log(softmax_sym(s)[targets[x]]))
     H = sp.hessian(loss, w)
     point = {
         w[0]: sp.Rational(3, 10),
@@ -157,7 +149,7 @@ def two_particle_map():
     margins = []
     for x in range(2):
         s = [(u[y].T * W * e[x])[0, 0] for y in range(2)]
-        loss += p[x] * (-sp.log(_softmax_sym(s)[x]))
+        loss += p[x] * (-sp.log(softmax_sym(s)[x]))
         margins.append(s[x] - s[1 - x])
     grad = sp.Matrix(2, 2, [sp.diff(loss, v) for v in w])
     W1 = W - eta * grad
@@ -220,127 +212,3 @@ def two_particle_threshold():
         assert abs(thr - thr_h) < 1e-12 * thr and abs(thr - bound) < 1e-12 * thr
         vals.append(thr)
     return f"lambda_max(H(0)) = lambda_max(C)/2; eta_c(0.75, 0.95) = {vals[0]:.6f}, matches 2/eig"
-
-
-@check("noisy recall: min_q -a ln q - (1-a) ln(1-q) = h(a) at q = a; max h = ln 2")
-def bayes_floor():
-    a, q = sp.symbols("alpha q", positive=True)
-    ce = -a * sp.log(q) - (1 - a) * sp.log(1 - q)
-    qstar = sp.solve(sp.diff(ce, q), q)
-    assert qstar == [a], qstar
-    assert sp.simplify(sp.diff(ce, q, 2).subs(q, a)) != 0
-    h = sp.simplify(ce.subs(q, a))
-    hmax = sp.solve(sp.diff(h, a), a)
-    assert (
-        hmax == [sp.Rational(1, 2)] and sp.simplify(h.subs(a, sp.Rational(1, 2)) - sp.log(2)) == 0
-    )
-    err = 0.0
-    for av in [0.1, 0.3, 0.5, 0.77]:
-        err = max(err, abs(float(h.subs(a, av)) - dy.noisy_recall_bayes_floor(av)))
-    err = max(err, abs(dy.noisy_recall_bayes_floor(0.5, 65) - (64 / 65) * math.log(2)))
-    assert err < 1e-14, err
-    return f"Bayes predictor q = alpha, floor h(alpha); max |sympy - numeric| {err:.1e}"
-
-
-@check("factual recall: softmax factorizes, loss = l_D(x) + l_R(y); plateaus ln(RD), ln D")
-def factual_plateaus():
-    x, y = sp.symbols("x y", real=True)
-    R, D = 3, 4
-    # logits over the R*D answers: subject signal x on matching index, relation signal y in block
-    logits = [x * int(i == 0) + y * int(r == 0) for r in range(R) for i in range(D)]
-    loss = -sp.log(_softmax_sym(logits)[0])
-    ell = sp.log(sp.exp(x) + D - 1) - x + sp.log(sp.exp(y) + R - 1) - y
-    assert sp.simplify(sp.expand_log(sp.exp(-loss) - sp.exp(-ell), force=True)) == 0
-    assert sp.simplify(loss.subs({x: 0, y: 0}) - sp.log(R * D)) == 0
-    assert sp.limit(loss.subs(x, 0), y, sp.oo) == sp.log(D)
-    pl = dy.factual_recall_plateaus(4, 8)
-    ode = dy.sequential_learning_ode(16, 4, 8, 300.0, n_points=50)
-    err = max(abs(pl["init"] - math.log(32)), abs(ode["loss"][0] - math.log(32)))
-    err = max(err, abs(pl["hallucination"] - math.log(8)))
-    assert err < 1e-12, err
-    mid = float(ode["loss"][-1])  # t = 300: relation learned, subject not yet
-    assert abs(mid - math.log(8)) < 0.05, mid
-    return (
-        f"Z = (e^x+D-1)(e^y+R-1); ln(RD)={pl['init']:.4f}, ln D={pl['hallucination']:.4f}; "
-        f"ODE loss at t=300 (R=4, D=8, S=16): {mid:.4f}"
-    )
-
-
-@check("factual recall: reduced 4-scalar flow = population gradient on the symmetric ansatz")
-def sequential_ode_rhs():
-    S, R, D = 4, 2, 2
-    K = R * D
-    a_s = sp.symbols(f"as0:{S}")
-    a_r = sp.symbols(f"ar0:{R}")
-    Vs = sp.Matrix(S, K, sp.symbols(f"vs0:{S * K}"))
-    Vr = sp.Matrix(R, K, sp.symbols(f"vr0:{R * K}"))
-    loss = 0
-    for s in range(S):
-        for r in range(R):
-            logits = [a_s[s] * Vs[s, k] + a_r[r] * Vr[r, k] for k in range(K)]
-            target = r * D + (s * D) // S
-            loss += -sp.log(_softmax_sym(logits)[target]) / (S * R)
-    alpha, vp, vm = sp.Rational(7, 10), sp.Rational(4, 5), sp.Rational(-1, 5)
-    beta, wp, wm = sp.Rational(11, 10), sp.Rational(1, 2), sp.Rational(-3, 10)
-    point = {v: alpha for v in a_s} | {v: beta for v in a_r}
-    for s in range(S):
-        for k in range(K):
-            point[Vs[s, k]] = vp if k % D == (s * D) // S else vm
-    for r in range(R):
-        for k in range(K):
-            point[Vr[r, k]] = wp if k // D == r else wm
-
-    def g(v):
-        # fix every other parameter first (xreplace is fast), then differentiate in v
-        one = loss.xreplace({k: val for k, val in point.items() if k != v})
-        return float(sp.N(sp.diff(one, v).xreplace({v: point[v]}), 30))
-
-    d_alpha = -g(a_s[0])
-    d_delta = -(g(Vs[0, 0]) - g(Vs[0, 1]))  # subject 0 is in group 0: index 0 matches
-    d_beta = -g(a_r[0])
-    d_gamma = -(g(Vr[0, 0]) - g(Vr[0, D]))
-    x, y = float(alpha * (vp - vm)), float(beta * (wp - wm))
-    omq = (D - 1) / (math.exp(x) + D - 1)
-    omr = (R - 1) / (math.exp(y) + R - 1)
-    delta, gamma = float(vp - vm), float(wp - wm)
-    pred = [
-        delta * omq / S,
-        float(alpha) * omq * D / ((D - 1) * S * R),
-        gamma * omr / R,
-        float(beta) * omr / (D * (R - 1)),
-    ]
-    got = [d_alpha, d_delta, d_beta, d_gamma]
-    err = max(abs(u - v) for u, v in zip(got, pred, strict=True))
-    assert err < 1e-14, (got, pred)
-    # the flow stays on the ansatz: all subjects' a_s gradients equal
-    spread = max(abs(g(v) - g(a_s[0])) for v in a_s)
-    assert spread < 1e-14, spread
-    return f"S=4, R=2, D=2: max |sympy population gradient - reduced rhs| = {err:.1e}"
-
-
-@check("Kunstner: tiers hold 1/m of the data, n = m 2^m, c = 2^m - 1; sign descent m_t = 2 eta t")
-def tiered_and_sign():
-    m, i = sp.symbols("m i", integer=True, positive=True)
-    n = sp.summation(2**i * 2 ** (m - i), (i, 0, m - 1))
-    c = sp.summation(2**i, (i, 0, m - 1))
-    assert sp.simplify(n - m * 2**m) == 0 and sp.simplify(c - (2**m - 1)) == 0
-    for mv in (3, 5, 7):
-        tz = dy.tiered_zipf(mv)
-        assert tz.n == int(n.subs(m, mv)) == int(tz.counts.sum())
-        assert tz.c == int(c.subs(m, mv)) and tz.d == (mv + 1) * 2**mv
-    # sign descent on one-hot memory: gradient column x is p(x)(q - onehot(f(x))), q in (0,1)^M:
-    # correct entry negative, others positive, whatever p(x) -> margin +2 eta per step
-    eta, px, sf, sw, k = sp.symbols("eta p s_f s_w k", positive=True)
-    Mm = 1 + k  # M >= 2 outputs
-    z = sp.exp(sf) + (Mm - 1) * sp.exp(sw)
-    gf, gw = px * (sp.exp(sf) / z - 1), px * sp.exp(sw) / z
-    assert gw.is_positive  # wrong-class entries: positive gradient for any p(x) > 0
-    assert sp.simplify(gf + (Mm - 1) * gw) == 0  # columns sum to 0, so gf = -(M-1) gw < 0
-    inc = -eta * sp.sign(gf) + eta * sp.sign(gw)
-    assert inc.subs({sp.sign(gf): -1, sp.sign(gw): 1}) == 2 * eta
-    pi = dy.tiered_zipf(4).frequencies
-    L = dy.orthonormal_class_losses(pi, 0.3, 20, method="sign")
-    ref = np.log1p((pi.size - 1) * np.exp(-2 * 0.3 * np.arange(21)))
-    err = float(np.abs(L - ref[:, None]).max())
-    assert err < 1e-15, err
-    return f"sums verified; sign-descent class losses = log(1+(c-1)e^(-2 eta t)), error {err:.1e}"
