@@ -1,0 +1,408 @@
+r"""The selective scan of Mamba (Gu & Dao 2023, arXiv 2312.00752, Algorithm 2), three ways.
+
+Per channel :math:`c` and state :math:`s`, with :math:`h_{-1} = 0`,
+
+.. math:: h_t = e^{\Delta_t A} h_{t-1} + \Delta_t B_t x_t, \qquad y_t = C_t^\top h_t + D x_t
+
+(zero-order hold for :math:`A`, Euler for :math:`B`, as in the reference implementation).
+Shapes: ``x, delta`` (batch, T, d_inner); ``A`` (d_inner, d_state); ``B, C`` (batch, T,
+d_state); ``D`` (d_inner,). Returns ``y`` (batch, T, d_inner).
+
+* :func:`selective_scan` (the default of :class:`empirical.models.Mamba`): a chunked scan in
+  plain torch with a hand-written backward (below). No CUDA extension; runs on any device.
+* :func:`selective_scan_hillis_steele`: the log-depth associative scan the toolkit used before
+  issue 18, kept so ``benchmarks/mamba_scan.py`` measures the speed-up in one run.
+* :func:`selective_scan_reference`: the step-by-step recurrence through autograd, for the tests.
+
+**The chunked scan.** Time is cut into ``K = ceil(T / L)`` chunks of ``L = chunk`` steps, and
+the states are stored position-major, ``h[j, k] = h_{kL + j}``, so that one in-chunk position
+of *all* chunks is one contiguous slab of ``K * batch * d_state * d_inner`` numbers.
+
+1. Local scans, all chunks at once: for :math:`j = 1, \dots, L-1`,
+   :math:`h[j] \mathrel{+}= e^{\Delta[j] A} \odot h[j-1]` (one fused multiply-add per slab),
+   with each chunk started from zero.
+2. Carries, a short sequential pass over the chunks: the true state is
+   :math:`h_{kL+j} = h^{loc}_{kL+j} + e^{A \Lambda_{kL+j}} \odot h_{kL-1}`, with
+   :math:`\Lambda_{kL+j} = \sum_{i=0}^{j} \Delta_{kL+i}` the within-chunk cumulative sum (log
+   space: the cumulative product of the decays is the exponential of a cumulative sum that is
+   never positive for :math:`\Delta \ge 0`, :math:`A \le 0`, so nothing overflows however large
+   :math:`\Delta` is; underflow to 0 is the right answer).
+3. Outputs :math:`y_t = C_t^\top h_t` as batched matrix products.
+
+The backward is the same recurrence run backwards in time (Mamba's Algorithm 2 adjoint):
+:math:`\bar g_t = C_t\, \partial y_t + e^{\Delta_{t+1} A} \odot \bar g_{t+1}`, chunked the same
+way (carries :math:`e^{A R_t}`, :math:`R_t = \sum_{r=t+1}^{(k+1)L} \Delta_r`), and then, with
+:math:`q_t = \bar g_t \odot e^{\Delta_t A} \odot h_{t-1}`,
+:math:`\partial C_t = \sum_c h_t\, \partial y_t`,
+:math:`\partial B_t = \sum_c \bar g_t\, \Delta_t x_t`,
+:math:`\partial(\Delta_t x_t) = \sum_s B_t \bar g_t`,
+:math:`\partial \Delta_t \mathrel{+}= \sum_s A \odot q_t`,
+:math:`\partial A = \sum_{b,t} \Delta_t\, q_t`. Nothing but the states :math:`h` is stored
+(the decays are recomputed), and with ``T <= chunk`` (one chunk, every path-star sequence) the
+forward and backward each make one pass over time in which every tensor of state size is
+written once and read at most twice, which is what makes it fast on a CPU (the log-depth scan
+allocates and re-reads state-size tensors ``log2 T`` times, and its autograd graph more).
+
+Under :func:`torch.func.vmap` (``empirical.batched`` trains many Mambas at once) the model axis
+is folded into the batch, each model keeping its own :math:`A`.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from memtheory.checks import as_int
+
+__all__ = [
+    "DEFAULT_CHUNK",
+    "selective_scan",
+    "selective_scan_hillis_steele",
+    "selective_scan_reference",
+]
+
+DEFAULT_CHUNK = 64  # one chunk for every sequence of the path-star tasks (T <= 20)
+
+
+def selective_scan_reference(x, delta, A, B, C, D) -> torch.Tensor:
+    r"""Slow sequential recurrence :math:`h_t = e^{\Delta_t A}h_{t-1} + \Delta_t B_t x_t`,
+    :math:`y_t = C_t^\top h_t + D x_t`, with :math:`h_{-1} = 0` (Gu & Dao 2023, Algorithm 2).
+
+    Shapes as in the module docstring; gradients by autograd through the loop.
+    """
+    batch, T, d_inner = x.shape
+    h = x.new_zeros(batch, d_inner, A.shape[1])
+    ys = []
+    for t in range(T):
+        decay = torch.exp(delta[:, t, :, None] * A)
+        h = decay * h + (delta[:, t, :, None] * B[:, t, None, :]) * x[:, t, :, None]
+        ys.append((h * C[:, t, None, :]).sum(-1) + D * x[:, t])
+    return torch.stack(ys, dim=1)
+
+
+def selective_scan_hillis_steele(x, delta, A, B, C, D) -> torch.Tensor:
+    r"""Same result as :func:`selective_scan_reference`, by a log-depth prefix scan over time
+    (the toolkit's scan before issue 18, kept for ``benchmarks/mamba_scan.py``).
+
+    The recurrence :math:`h_t = a_t h_{t-1} + b_t` composes associatively,
+    :math:`(a_1, b_1) \circ (a_2, b_2) = (a_1 a_2,\; a_2 b_1 + b_2)`, so ``ceil(log2 T)``
+    Hillis-Steele sweeps over (batch, T, d_inner, d_state) tensors replace ``T`` sequential steps.
+    """
+    T = x.shape[1]
+    a = torch.exp(delta.unsqueeze(-1) * A)  # (b, T, d_inner, N)
+    h = (delta * x).unsqueeze(-1) * B.unsqueeze(2)  # (b, T, d_inner, N)
+    offset = 1
+    while offset < T:
+        h = torch.cat([h[:, :offset], a[:, offset:] * h[:, :-offset] + h[:, offset:]], dim=1)
+        if offset * 2 < T:
+            a = torch.cat([a[:, :offset], a[:, offset:] * a[:, :-offset]], dim=1)
+        offset *= 2
+    return torch.einsum("btcn,btn->btc", h, C) + D * x
+
+
+def selective_scan(x, delta, A, B, C, D, *, chunk: int = DEFAULT_CHUNK) -> torch.Tensor:
+    r"""The selective scan :math:`y_t = C_t^\top h_t + D x_t`,
+    :math:`h_t = e^{\Delta_t A} h_{t-1} + \Delta_t B_t x_t` (Gu & Dao 2023, Algorithm 2), by the
+    chunked scan of the module docstring with chunks of ``chunk`` time steps.
+
+    Equals :func:`selective_scan_reference` up to float round-off, outputs and gradients with
+    respect to every input (hand-written backward; not twice differentiable).
+    """
+    chunk = as_int("chunk", chunk, minimum=1)
+    if x.ndim != 3 or delta.shape != x.shape:
+        raise ValueError(f"x and delta must be (batch, T, d_inner), got {tuple(x.shape)}")
+    b, T, d_inner = x.shape
+    if A.ndim != 2 or A.shape[0] != d_inner:
+        raise ValueError(f"A must be (d_inner={d_inner}, d_state), got {tuple(A.shape)}")
+    if B.shape != (b, T, A.shape[1]) or C.shape != B.shape:
+        raise ValueError(f"B and C must be (batch, T, d_state), got {tuple(B.shape)}")
+    if T == 0:
+        return D * x
+    return _ChunkedScan.apply(x, delta, A, B, C, chunk)[0] + D * x
+
+
+# ----------------------------------------------------------------------------- internals
+#
+# Layout: position-major (L, K, G, r, ...) with t = k L + j at [j, k]; the batch is split into G
+# groups of r rows that share one A (G = 1 except under vmap, where G is the model axis).
+# States are (L, K, G, r, d_state, d_inner): d_inner innermost.
+
+
+def _to_chunks(v: torch.Tensor, G: int, L: int, K: int) -> torch.Tensor:
+    """(batch, T, m) -> (L, K, G, r, m), zero-padded in time to K * L (zero delta: decay 1;
+    zero input and zero output gradient: the padded positions change nothing)."""
+    b, T, m = v.shape
+    v = v.reshape(G, b // G, T, m)
+    if K * L != T:
+        v = torch.nn.functional.pad(v, (0, 0, 0, K * L - T))
+    return v.reshape(G, b // G, K, L, m).permute(3, 2, 0, 1, 4).contiguous()
+
+
+def _from_chunks(v: torch.Tensor, T: int) -> torch.Tensor:
+    """(L, K, G, r, m) -> (batch, T, m)."""
+    L, K, G, r, m = v.shape
+    return v.permute(2, 3, 1, 0, 4).reshape(G * r, K * L, m)[:, :T]
+
+
+def _decay(dl_j: torch.Tensor, AT: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+    """``exp(delta ⊗ A)`` for one slab: dl_j (..., G, r, d_inner), AT (G, 1, d_state, d_inner)."""
+    return torch.mul(dl_j.unsqueeze(-2), AT, out=out).exp_()
+
+
+def _bmv(row: torch.Tensor, mat: torch.Tensor, out: torch.Tensor) -> None:
+    """``out[i] = row[i] @ mat[i]`` over all leading indices: (..., 1, p) @ (..., p, q)."""
+    p, q = mat.shape[-2:]
+    torch.bmm(row.reshape(-1, 1, p), mat.reshape(-1, p, q), out=out.view(-1, 1, q))
+
+
+def _mv(mat: torch.Tensor, col: torch.Tensor, out: torch.Tensor) -> None:
+    """``out[i] = mat[i] @ col[i]`` over all leading indices: (..., p, q) @ (..., q), computed
+    as ``col^T mat^T`` (a row times a transposed matrix is the faster bmm on CPU)."""
+    p, q = mat.shape[-2:]
+    torch.bmm(col.reshape(-1, 1, q), mat.reshape(-1, p, q).transpose(1, 2), out=out.view(-1, 1, p))
+
+
+def _scan_forward(dl, dx, AT, Bc, Cc):
+    """States and outputs: returns ``(h, y)``, h (L, K, G, r, N, c), y (L, K, G, r, c)."""
+    L, K, G, r, c = dl.shape
+    N = AT.shape[-2]
+    h = dl.new_empty(L, K, G, r, N, c)
+    y = dl.new_empty(L, K, G, r, c)
+    a = dl.new_empty(K, G, r, N, c)
+    for j in range(L):  # 1. local scans of all chunks at once
+        torch.mul(dx[j].unsqueeze(-2), Bc[j].unsqueeze(-1), out=h[j])
+        if j:
+            h[j].addcmul_(_decay(dl[j], AT, a), h[j - 1])
+    lam = dl.cumsum(0)  # 2. carries: h[:, k] += exp(A * cumsum_within_chunk(delta)) h[L-1, k-1]
+    P = dl.new_empty(L, G, r, N, c)
+    for k in range(1, K):
+        h[:, k].addcmul_(_decay(lam[:, k], AT, P), h[L - 1, k - 1])
+    _bmv(Cc, h, y)  # 3. outputs
+    return h, y
+
+
+def _scan_backward(gy, dl, dx, AT, Bc, Cc, h):
+    """Gradients wrt (dl, dx, AT, Bc, Cc), all in chunk layout, given gy = dL/dy (chunk layout)."""
+    L, K, G, r, N, c = h.shape
+    g = torch.empty_like(h)  # adjoint states g_bar
+    g_dl = torch.zeros_like(dl)
+    g_dx, g_B, g_C = torch.empty_like(dx), torch.empty_like(Bc), torch.empty_like(Cc)
+    g_AT = AT.new_zeros(G, 1, N, c)
+    a = h.new_empty(K, G, r, N, c)
+    q = h.new_empty(K, G, r, N, c)
+    for j in range(L - 1, -1, -1):  # 1. local adjoint scans, all chunks at once
+        torch.mul(gy[j].unsqueeze(-2), Cc[j].unsqueeze(-1), out=g[j])
+        if j < L - 1:
+            g[j].addcmul_(_decay(dl[j + 1], AT, a), g[j + 1])
+    # 2. carries, last chunk first: g[:, k] += exp(A R) * g[0, k+1], R_t = sum_{t<r<=(k+1)L}
+    rev = dl.flip(0).cumsum(0).flip(0)  # inclusive reverse cumsum within each chunk
+    R = torch.cat([rev[1:], torch.zeros_like(rev[:1])]) + dl[0].roll(-1, dims=0)
+    P = h.new_empty(L, G, r, N, c)
+    for k in range(K - 2, -1, -1):
+        g[:, k].addcmul_(_decay(R[:, k], AT, P), g[0, k + 1])
+    for j in range(L):  # 3. parameter gradients, all chunks at once
+        _mv(h[j], gy[j], g_C[j])
+        _mv(g[j], dx[j], g_B[j])
+        _bmv(Bc[j], g[j], g_dx[j])
+        torch.mul(g[j], _decay(dl[j], AT, a), out=q)
+        if j:
+            q.mul_(h[j - 1])
+        else:  # the previous state of chunk k is the last one of chunk k-1; chunk 0 has none
+            q[1:].mul_(h[L - 1, :-1])
+            q[0].zero_()
+        g_AT.add_((q * dl[j].unsqueeze(-2)).sum(dim=(0, 2)).unsqueeze(1))
+        torch.sum(q.mul_(AT), dim=-2, out=g_dl[j])
+    return g_dl, g_dx, g_AT, g_B, g_C
+
+
+def _row_params(A3: torch.Tensor, rows: int) -> torch.Tensor:
+    """A (G, c, N) -> AT (N, c) when G == 1, else one (N, c) per batch row, (rows, N, c) (the
+    G groups of rows / G consecutive rows each)."""
+    G, c, N = A3.shape
+    if G == 1:
+        return A3[0].t().contiguous()
+    return A3.transpose(1, 2).repeat_interleave(rows // G, dim=0)
+
+
+def _steps(v: torch.Tensor, dim: int) -> tuple:
+    """Per-time-step views of v (batch, T, m): ``dim=-2`` gives (batch, 1, m) rows, ``dim=-1``
+    (batch, m, 1) columns, the operands of the batched products below."""
+    return v.unsqueeze(dim).unbind(1)
+
+
+def _one_chunk_forward(x, delta, A3, B, C) -> torch.Tensor:
+    """``C_t^T h_t`` for ``T <= chunk``: one pass over time on (batch, d_state, d_inner) slabs,
+    keeping only the current and the previous state (the backward recomputes the states)."""
+    b, T, c = x.shape
+    AT = _row_params(A3, b)
+    dl, dx = _steps(delta, -2), _steps(delta * x, -2)
+    Bc, Cr = _steps(B, -1), _steps(C, -2)
+    h = [x.new_empty(b, B.shape[-1], c), x.new_empty(b, B.shape[-1], c)]
+    a = torch.empty_like(h[0])
+    y = x.new_empty(T, b, 1, c)
+    for t in range(T):
+        h_t = torch.mul(dx[t], Bc[t], out=h[t % 2])  # Delta_t B_t x_t
+        if t:
+            h_t.addcmul_(torch.mul(dl[t], AT, out=a).exp_(), h[(t - 1) % 2])
+        torch.bmm(Cr[t], h_t, out=y[t])
+    return y.view(T, b, c).transpose(0, 1).contiguous()
+
+
+def _one_chunk_backward(gy, x, delta, A3, B, C):
+    """Gradients wrt (x, delta, A3, B, C) for ``T <= chunk``.
+
+    The states are recomputed (forward in time), then the adjoint recurrence runs backwards.
+    The rows are sorted by their last nonzero output gradient: a row whose gradient is zero from
+    step t on has a zero adjoint state from t on and its states after t are never read, so the
+    rows still live at step t are a prefix and both passes work on that prefix only. Exact (only
+    zeros are skipped); a causal language-model loss on padded rows (the edge rows of the
+    path-star task) leaves most positions without gradient.
+    """
+    b, T, c = x.shape
+    N = B.shape[-1]
+    AT = _row_params(A3, b)
+    dxf = delta * x
+    order, n_at = None, [b] * T
+    live = gy.any(-1)  # (batch, T)
+    steps = torch.arange(T, device=gy.device)
+    last = torch.where(live, steps, -1).amax(1)
+    counts = (last[None, :] >= steps[:, None]).sum(1).tolist()
+    if sum(counts) < 0.75 * T * b:
+        order, n_at = torch.argsort(last, descending=True, stable=True), counts
+        gy, delta_o, dxf, B, C = (v.index_select(0, order) for v in (gy, delta, dxf, B, C))
+        if AT.ndim == 3:
+            AT = AT.index_select(0, order)
+    else:
+        delta_o = delta
+    dl, dx, gyr = _steps(delta_o, -2), _steps(dxf, -2), _steps(gy, -2)
+    Bc, Br, Cc = _steps(B, -1), _steps(B, -2), _steps(C, -1)
+    per_row = AT.ndim == 3
+
+    def rows(v, n):
+        return v if n == b else v[:n]
+
+    # 1. states of the live rows: h_t = hs[t] (n_at[t] rows)
+    hs = []
+    a = x.new_empty(b, N, c)
+    for t in range(T):
+        n = n_at[t]
+        h_t = torch.mul(rows(dx[t], n), rows(Bc[t], n))
+        if t and n:
+            decay = torch.mul(rows(dl[t], n), rows(AT, n) if per_row else AT, out=rows(a, n))
+            h_t.addcmul_(decay.exp_(), rows(hs[t - 1], n))
+        hs.append(h_t)
+    # 2. adjoint states g_t = C_t dL/dy_t + exp(delta_{t+1} A) g_{t+1}, backwards in time
+    g_dl, g_dx = x.new_zeros(T, b, 1, c), x.new_empty(T, b, 1, c)
+    g_B, g_C = x.new_empty(T, b, 1, N), x.new_empty(T, b, 1, N)
+    g_buf = [x.new_empty(b, N, c), x.new_empty(b, N, c)]
+    a_buf = [x.new_empty(b, N, c), x.new_empty(b, N, c)]
+    q_buf = x.new_empty(b, N, c)
+    acc = x.new_empty(b, N, c)  # sum over time of q_t * delta_t per row: dL/dA after a row sum
+    touched = 0  # rows of acc written so far
+    g_next, a_next, n_next = None, None, 0
+    for t in range(T - 1, -1, -1):
+        n = n_at[t]
+        if n < b:
+            for v in (g_dx, g_B, g_C):
+                v[t, n:].zero_()
+        if n == 0:
+            continue
+        g = torch.mul(rows(gyr[t], n), rows(Cc[t], n), out=rows(g_buf[t % 2], n))
+        if n_next:
+            rows(g, n_next).addcmul_(a_next, g_next)
+        torch.bmm(rows(gyr[t], n), hs[t].transpose(1, 2), out=rows(g_C[t], n))
+        torch.bmm(rows(dx[t], n), g.transpose(1, 2), out=rows(g_B[t], n))
+        torch.bmm(rows(Br[t], n), g, out=rows(g_dx[t], n))
+        if t:  # q_t = g_t * exp(delta_t A) * h_{t-1}: the gradient wrt delta_t A
+            AT_n = rows(AT, n) if per_row else AT
+            a_next = torch.mul(rows(dl[t], n), AT_n, out=rows(a_buf[t % 2], n)).exp_()
+            q = torch.mul(g, a_next, out=rows(q_buf, n)).mul_(rows(hs[t - 1], n))
+            if touched:  # rows live at t include every row live later (touched <= n)
+                rows(acc, touched).addcmul_(rows(q, touched), rows(dl[t], touched))
+            if n > touched:
+                torch.mul(q[touched:n], dl[t][touched:n], out=acc[touched:n])
+                touched = n
+            torch.sum(q.mul_(AT_n), dim=-2, keepdim=True, out=rows(g_dl[t], n))
+        g_next, n_next = g, n
+    if touched < b:
+        acc[touched:].zero_()
+    if per_row:
+        g_A = acc if order is None else acc.index_select(0, torch.argsort(order))
+        g_A = g_A.view(A3.shape[0], b // A3.shape[0], N, c).sum(1).transpose(1, 2)
+    else:
+        g_A = acc.sum(0).t().unsqueeze(0)
+    g_dl, g_dx, g_B, g_C = (v.squeeze(2).transpose(0, 1) for v in (g_dl, g_dx, g_B, g_C))
+    if order is not None:
+        inverse = torch.argsort(order)
+        g_dl, g_dx, g_B, g_C = (v.index_select(0, inverse) for v in (g_dl, g_dx, g_B, g_C))
+    return g_dx * delta, g_dl + g_dx * x, g_A, g_B.contiguous(), g_C.contiguous()
+
+
+def _group_params(A: torch.Tensor) -> torch.Tensor:
+    """A (G, d_inner, d_state) -> AT (G, 1, d_state, d_inner)."""
+    return A.transpose(-1, -2).unsqueeze(1).contiguous()
+
+
+class _ChunkedScan(torch.autograd.Function):
+    """``C_t^T h_t`` (without the ``D x`` term) for x, delta (batch, T, c), A (G, c, N) or (c, N)
+    (G groups of batch rows, each with its own A), B, C (batch, T, N)."""
+
+    @staticmethod
+    def forward(x, delta, A, B, C, chunk):
+        b, T, _ = x.shape
+        A3 = A if A.ndim == 3 else A.unsqueeze(0)
+        G = A3.shape[0]
+        if T <= chunk:  # no stored states: the backward recomputes them
+            return _one_chunk_forward(x, delta, A3, B, C), x.new_empty(0)
+        L = chunk
+        K = -(-T // L)
+        dl = _to_chunks(delta, G, L, K)
+        dx = _to_chunks(delta * x, G, L, K)
+        Bc, Cc = _to_chunks(B, G, L, K), _to_chunks(C, G, L, K)
+        h, y = _scan_forward(dl, dx, _group_params(A3), Bc, Cc)
+        return _from_chunks(y, T), h
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        x, delta, A, B, C, chunk = inputs
+        ctx.save_for_backward(x, delta, A, B, C, output[1])
+        ctx.mark_non_differentiable(output[1])
+        ctx.set_materialize_grads(False)  # no zero tensor of state size for the unused output
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad_y, _grad_h):
+        x, delta, A, B, C, h = ctx.saved_tensors
+        if grad_y is None:
+            return None, None, None, None, None, None
+        b, T, _ = x.shape
+        A3 = A if A.ndim == 3 else A.unsqueeze(0)
+        if h.numel() == 0:
+            g_x, g_delta, g_A, g_B, g_C = _one_chunk_backward(grad_y, x, delta, A3, B, C)
+            return g_x, g_delta, g_A.reshape(A.shape), g_B, g_C, None
+        L, K, G = h.shape[0], h.shape[1], h.shape[2]
+        dl = _to_chunks(delta, G, L, K)
+        dxc = _to_chunks(delta * x, G, L, K)
+        gy = _to_chunks(grad_y.contiguous(), G, L, K)
+        Bc, Cc = _to_chunks(B, G, L, K), _to_chunks(C, G, L, K)
+        g_dl, g_dx, g_AT, g_B, g_C = _scan_backward(gy, dl, dxc, _group_params(A3), Bc, Cc, h)
+        g_dx = _from_chunks(g_dx, T)
+        g_delta = _from_chunks(g_dl, T) + g_dx * x
+        g_A = g_AT.squeeze(1).transpose(-1, -2).reshape(A.shape)
+        return g_dx * delta, g_delta, g_A, _from_chunks(g_B, T), _from_chunks(g_C, T), None
+
+    @staticmethod
+    def vmap(info, in_dims, x, delta, A, B, C, chunk):
+        """Fold the vmapped (model) axis into the batch; a batched A becomes one A per group."""
+        n = info.batch_size
+
+        def front(v, dim, ndim):
+            return v.movedim(dim, 0) if dim is not None else v.expand(n, *v.shape[-ndim:])
+
+        dims = (in_dims[0], in_dims[1], in_dims[3], in_dims[4])
+        xs = [front(v, d, 3) for v, d in zip((x, delta, B, C), dims, strict=True)]
+        rows = xs[0].shape[1]
+        flat = [v.reshape(n * rows, *v.shape[2:]) for v in xs]
+        A_all = A if in_dims[2] is None else A.movedim(in_dims[2], 0)
+        y, h = _ChunkedScan.apply(flat[0], flat[1], A_all, flat[2], flat[3], chunk)
+        y = y.reshape(n, rows, *y.shape[1:])
+        return (y, h.expand(n, *h.shape)), (0, 0)
