@@ -230,14 +230,14 @@ def _steps(v: torch.Tensor, dim: int) -> tuple:
     return v.unsqueeze(dim).unbind(1)
 
 
-def _one_chunk_forward(x, delta, A3, B, C) -> torch.Tensor:
+def _one_chunk_forward(x, delta, dxf, A3, B, C) -> torch.Tensor:
     """``C_t^T h_t`` for ``T <= chunk``: one pass over time on (rows, d_state, d_inner) slabs,
     keeping only the current and the previous state (the backward recomputes the states). Rows
     go in blocks of about ``_BLOCK_BYTES`` of state, so that a step's slabs stay in cache."""
     b, T, c = x.shape
     N = B.shape[-1]
     AT = _row_params(A3, b)
-    dl, dx = _steps(delta, -2), _steps(delta * x, -2)
+    dl, dx = _steps(delta, -2), _steps(dxf, -2)
     Bc, Cr = _steps(B, -1), _steps(C, -2)
     rows = max(1, _BLOCK_BYTES // (N * c * x.element_size()))
     h = [x.new_empty(min(rows, b), N, c), x.new_empty(min(rows, b), N, c)]
@@ -255,95 +255,136 @@ def _one_chunk_forward(x, delta, A3, B, C) -> torch.Tensor:
     return y.view(T, b, c).transpose(0, 1).contiguous()
 
 
-def _one_chunk_backward(gy, x, delta, A3, B, C):
-    """Gradients wrt (x, delta, A3, B, C) for ``T <= chunk``.
+def _one_chunk_backward(gy, x, delta, dxf, A3, B, C):
+    """Gradients wrt (x, delta, A3, B, C) for ``T <= chunk`` (``dxf = delta * x``).
 
-    The states are recomputed (forward in time), then the adjoint recurrence runs backwards.
-    The rows are sorted by their last nonzero output gradient: a row whose gradient is zero from
-    step t on has a zero adjoint state from t on and its states after t are never read, so the
-    rows still live at step t are a prefix and both passes work on that prefix only. Exact (only
-    zeros are skipped); a causal language-model loss on padded rows (the edge rows of the
-    path-star task) leaves most positions without gradient.
+    The states are recomputed forward in time, then the adjoint recurrence runs backwards. A row
+    whose output gradient is zero from step t on has a zero adjoint state from t on, and its
+    states after t are never read: from the first step t0 at which fewer than ``_SPARSE`` of the
+    rows are live, both passes work on the live rows only (:func:`_live_rows_backward`). Exact
+    (only zeros are skipped); a causal language-model loss on padded rows (the edge rows of the
+    path-star task) leaves most positions without gradient. The steps before t0 run on all rows,
+    in cache-sized blocks of rows.
     """
     b, T, c = x.shape
     N = B.shape[-1]
     AT = _row_params(A3, b)
-    dxf = delta * x
-    order, n_at = None, [b] * T
-    live = gy.abs().amax(-1) != 0  # (batch, T); NaN counts as live (much faster than any())
-    steps = torch.arange(T, device=gy.device)
-    last = torch.where(live, steps, -1).amax(1)
-    counts = (last[None, :] >= steps[:, None]).sum(1).tolist()
-    if sum(counts) < 0.75 * T * b:
-        order, n_at = torch.argsort(last, descending=True, stable=True), counts
-        gy, delta_o, dxf, B, C = (v.index_select(0, order) for v in (gy, delta, dxf, B, C))
-        if AT.ndim == 3:
-            AT = AT.index_select(0, order)
-    else:
-        delta_o = delta
-    dl, dx, gyr = _steps(delta_o, -2), _steps(dxf, -2), _steps(gy, -2)
-    Bc, Br, Cc = _steps(B, -1), _steps(B, -2), _steps(C, -1)
     per_row = AT.ndim == 3
-    make = x.new_zeros if order is not None else x.new_empty  # skipped rows: zero gradients
-    g_dl, g_dx = x.new_zeros(T, b, 1, c), make(T, b, 1, c)
-    g_B, g_C = make(T, b, 1, N), make(T, b, 1, N)
+    steps = torch.arange(T, device=gy.device)
+    live = gy.abs().amax(-1) != 0  # (batch, T); NaN counts as live
+    last = torch.where(live, steps, -1).amax(1)  # last step with a gradient, per row
+    n_live = (last[None, :] >= steps[:, None]).sum(1).tolist()
+    t0 = sum(n >= _SPARSE * b for n in n_live)  # steps 0..t0-1 on all rows, later on live rows
+    per_step = [_steps(v, -2) for v in (delta, dxf, gy, B)] + [_steps(v, -1) for v in (B, C)]
+    grads = [x.new_empty(T, b, 1, m) for m in (c, c, N, N)]  # dL/d(delta via A), d(delta x), dB, dC
+    grads[0][0].zero_()  # h_{-1} = 0: no gradient through the first decay
+    for v in grads:
+        v[t0:].zero_()  # rows not live at a live-rows step have zero gradients
     acc = x.new_empty(b, N, c)  # sum over time of q_t * delta_t per row: dL/dA after a row sum
-    block = max(1, _BLOCK_BYTES // (N * c * x.element_size()))  # rows per block (cache)
-    a, q_buf = x.new_empty(min(block, b), N, c), x.new_empty(min(block, b), N, c)
-    g_buf = [torch.empty_like(a), torch.empty_like(a)]
-    a_buf = [torch.empty_like(a), torch.empty_like(a)]
-    for lo in range(0, b, block):  # the rows are independent: one block of them at a time
+    H = x.new_empty(t0, b, N, c)  # states of the all-rows steps
+    block = max(1, _BLOCK_BYTES // (N * c * x.element_size()))
+    work = [x.new_empty(min(block, b), N, c) for _ in range(6)]
+    for lo in range(0, b, block):  # 1. states of the all-rows steps, by blocks of rows
         hi = min(lo + block, b)
-        n_blk = [min(max(n - lo, 0), hi - lo) for n in n_at]  # live rows of the block
-
-        def rows(v, n, lo=lo):
-            return v[lo : lo + n]
-
-        # 1. states of the live rows: h_t = hs[t] (n_blk[t] rows)
-        hs = []
-        for t in range(T):
-            n = n_blk[t]
-            if n == 0:
-                break
-            h_t = torch.mul(rows(dx[t], n), rows(Bc[t], n))
+        AT_k = AT[lo:hi] if per_row else AT
+        for t in range(t0):
+            torch.mul(per_step[1][t][lo:hi], per_step[4][t][lo:hi], out=H[t, lo:hi])
             if t:
-                decay = torch.mul(rows(dl[t], n), rows(AT, n) if per_row else AT, out=a[:n])
-                h_t.addcmul_(decay.exp_(), hs[t - 1][:n])
-            hs.append(h_t)
-        # 2. adjoint states g_t = C_t dL/dy_t + exp(delta_{t+1} A) g_{t+1}, backwards in time
-        touched = 0  # rows of acc written so far
-        g_next, a_next, n_next = None, None, 0
-        for t in range(len(hs) - 1, -1, -1):
-            n = n_blk[t]
-            g = torch.mul(rows(gyr[t], n), rows(Cc[t], n), out=g_buf[t % 2][:n])
-            if n_next:
-                g[:n_next].addcmul_(a_next, g_next)
-            torch.bmm(rows(gyr[t], n), hs[t].transpose(1, 2), out=rows(g_C[t], n))
-            torch.bmm(rows(dx[t], n), g.transpose(1, 2), out=rows(g_B[t], n))
-            torch.bmm(rows(Br[t], n), g, out=rows(g_dx[t], n))
+                decay = torch.mul(per_step[0][t][lo:hi], AT_k, out=work[0][: hi - lo]).exp_()
+                H[t, lo:hi].addcmul_(decay, H[t - 1, lo:hi])
+    live_part = None
+    if t0 < T:
+        order = torch.argsort(last, descending=True, stable=True)
+        live_part = _live_rows_backward(per_step, AT, H, order, n_live, t0, grads, x)
+    for lo in range(0, b, block):  # 2. adjoint of the all-rows steps, by blocks of rows
+        hi = min(lo + block, b)
+        k = hi - lo
+        AT_k = AT[lo:hi] if per_row else AT
+        g_next, a_next = None, None
+        for t in range(t0 - 1, -1, -1):
+            dl_t, dx_t, gy_t, Br_t, Bc_t, Cc_t = (v[t][lo:hi] for v in per_step)
+            g = torch.mul(gy_t, Cc_t, out=work[1 + t % 2][:k])
+            if g_next is not None:
+                g.addcmul_(a_next, g_next)
+            elif live_part is not None and live_part[0] is not None:  # from step t0's live rows
+                rows, contrib = live_part[0], live_part[1]
+                sel = (rows >= lo) & (rows < hi)
+                g.index_add_(0, rows[sel] - lo, contrib[sel])
+            torch.bmm(gy_t, H[t, lo:hi].transpose(1, 2), out=grads[3][t, lo:hi])
+            torch.bmm(dx_t, g.transpose(1, 2), out=grads[2][t, lo:hi])
+            torch.bmm(Br_t, g, out=grads[1][t, lo:hi])
             if t:  # q_t = g_t * exp(delta_t A) * h_{t-1}: the gradient wrt delta_t A
-                AT_n = rows(AT, n) if per_row else AT
-                a_next = torch.mul(rows(dl[t], n), AT_n, out=a_buf[t % 2][:n]).exp_()
-                q = torch.mul(g, a_next, out=q_buf[:n]).mul_(hs[t - 1][:n])
-                if touched:  # rows live at t include every row live later (touched <= n)
-                    rows(acc, touched).addcmul_(q[:touched], rows(dl[t], touched))
-                if n > touched:
-                    new = slice(lo + touched, lo + n)
-                    torch.mul(q[touched:n], dl[t][new], out=acc[new])
-                    touched = n
-                torch.sum(q.mul_(AT_n), dim=-2, keepdim=True, out=rows(g_dl[t], n))
-            g_next, n_next = g, n
-        acc[lo + touched : hi].zero_()
-    if per_row:
-        g_A = acc if order is None else acc.index_select(0, torch.argsort(order))
-        g_A = g_A.view(A3.shape[0], b // A3.shape[0], N, c).sum(1).transpose(1, 2)
-    else:
-        g_A = acc.sum(0).t().unsqueeze(0)
-    g_dl, g_dx, g_B, g_C = (v.squeeze(2).transpose(0, 1) for v in (g_dl, g_dx, g_B, g_C))
-    if order is not None:
-        inverse = torch.argsort(order)
-        g_dl, g_dx, g_B, g_C = (v.index_select(0, inverse) for v in (g_dl, g_dx, g_B, g_C))
-    return g_dx * delta, g_dl + g_dx * x, g_A, g_B.contiguous(), g_C.contiguous()
+                a_next = torch.mul(dl_t, AT_k, out=work[3 + t % 2][:k]).exp_()
+                q = torch.mul(g, a_next, out=work[5][:k]).mul_(H[t - 1, lo:hi])
+                if t == t0 - 1:
+                    torch.mul(q, dl_t, out=acc[lo:hi])
+                else:
+                    acc[lo:hi].addcmul_(q, dl_t)
+                torch.sum(q.mul_(AT_k), -2, keepdim=True, out=grads[0][t, lo:hi])
+            g_next = g
+    if t0 < 2:
+        acc.zero_()
+    if live_part is not None and live_part[2].numel():
+        acc.index_add_(0, live_part[2], live_part[3])
+    G = A3.shape[0]
+    g_A = acc.view(G, b // G, N, c).sum(1).transpose(1, 2)
+    g_dl, g_dx, g_B, g_C = (v.squeeze(2).transpose(0, 1) for v in grads)
+    return g_dx * delta, g_dl + g_dx * x, g_A, g_B, g_C
+
+
+def _live_rows_backward(per_step, AT, H, order, n_live, t0, grads, x):
+    """States and adjoint of the steps t >= t0 on their live rows ``order[:n_live[t]]`` (a row
+    live at t is live at every earlier step, so these are nested prefixes); writes their
+    gradients into ``grads``. Returns ``(rows, contrib, acc_rows, acc_values)``: the rows live at
+    t0 and ``exp(delta_t0 A) g_t0`` on them (what the adjoint of step t0 - 1 receives; None when
+    t0 = 0 or no row is live), and their share of the per-row dL/dA accumulator."""
+    T = len(n_live)
+    per_row = AT.ndim == 3
+    ops, hs = [], []
+    for t in range(t0, T):  # states, forward in time
+        n = n_live[t]
+        if n == 0:
+            break
+        rows = order[:n]
+        o = [v[t].index_select(0, rows) for v in per_step]
+        o.append(AT.index_select(0, rows) if per_row else AT)
+        ops.append(o)  # delta_t, (delta x)_t, dL/dy_t, B_t (row), B_t (column), C_t (column), A
+        h_t = torch.mul(o[1], o[4])
+        if t:
+            prev = H[t0 - 1].index_select(0, rows) if t == t0 else hs[-1][:n]
+            h_t.addcmul_(torch.mul(o[0], o[6]).exp_(), prev)
+        hs.append(h_t)
+    acc = x.new_empty(n_live[t0], *hs[0].shape[1:]) if hs else x.new_empty(0)
+    touched = 0
+    g, g_next, a_next = None, None, None
+    for i in range(len(hs) - 1, -1, -1):  # adjoint, backwards in time
+        t, n = t0 + i, n_live[t0 + i]
+        dl_t, dx_t, gy_t, Br_t, Bc_t, Cc_t, AT_t = ops[i]
+        g = torch.mul(gy_t, Cc_t)
+        if g_next is not None:
+            g[: g_next.shape[0]].addcmul_(a_next, g_next)
+        out = [torch.bmm(gy_t, hs[i].transpose(1, 2)), torch.bmm(dx_t, g.transpose(1, 2))]
+        out.append(torch.bmm(Br_t, g))
+        if t:
+            a_next = torch.mul(dl_t, AT_t).exp_()
+            h_prev = H[t0 - 1].index_select(0, order[:n]) if i == 0 else hs[i - 1][:n]
+            q = torch.mul(g, a_next).mul_(h_prev)
+            if touched:  # rows live at t include every row live later: touched <= n
+                acc[:touched].addcmul_(q[:touched], dl_t[:touched])
+            if n > touched:
+                torch.mul(q[touched:], dl_t[touched:], out=acc[touched:n])
+                touched = n
+            out.append(torch.sum(q.mul_(AT_t), -2, keepdim=True))
+        for v, val in zip((grads[3], grads[2], grads[1], grads[0]), out, strict=False):
+            v[t].index_copy_(0, order[:n], val)
+        g_next = g
+    contrib = None
+    if t0 and hs:
+        contrib = (order[: n_live[t0]], a_next * g)
+    return (*(contrib or (None, None)), order[:touched], acc[:touched])
+
+
+_SPARSE = 0.75  # a step runs on its live rows only when fewer than this fraction of rows is live
 
 
 def _group_params(A: torch.Tensor) -> torch.Tensor:
@@ -361,7 +402,8 @@ class _ChunkedScan(torch.autograd.Function):
         A3 = A if A.ndim == 3 else A.unsqueeze(0)
         G = A3.shape[0]
         if T <= chunk:  # no stored states: the backward recomputes them
-            return _one_chunk_forward(x, delta, A3, B, C), x.new_empty(0)
+            dxf = delta * x
+            return _one_chunk_forward(x, delta, dxf, A3, B, C), dxf
         L = chunk
         K = -(-T // L)
         dl = _to_chunks(delta, G, L, K)
@@ -385,8 +427,8 @@ class _ChunkedScan(torch.autograd.Function):
             return None, None, None, None, None, None
         b, T, _ = x.shape
         A3 = A if A.ndim == 3 else A.unsqueeze(0)
-        if h.numel() == 0:
-            g_x, g_delta, g_A, g_B, g_C = _one_chunk_backward(grad_y, x, delta, A3, B, C)
+        if h.ndim == 3:  # one chunk: h is delta * x, the states are recomputed
+            g_x, g_delta, g_A, g_B, g_C = _one_chunk_backward(grad_y, x, delta, h, A3, B, C)
             return g_x, g_delta, g_A.reshape(A.shape), g_B, g_C, None
         L, K, G = h.shape[0], h.shape[1], h.shape[2]
         dl = _to_chunks(delta, G, L, K)
