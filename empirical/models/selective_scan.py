@@ -118,7 +118,7 @@ def selective_scan(x, delta, A, B, C, D, *, chunk: int = DEFAULT_CHUNK) -> torch
         raise ValueError(f"B and C must be (batch, T, d_state), got {tuple(B.shape)}")
     if T == 0:
         return D * x
-    return _ChunkedScan.apply(x, delta, A, B, C, chunk)[0] + D * x
+    return _ChunkedScan.apply(x, delta, A, B, C, D, chunk)[0]
 
 
 # ----------------------------------------------------------------------------- internals
@@ -237,8 +237,6 @@ def _one_chunk_forward(x, delta, dxf, A3, B, C) -> torch.Tensor:
     b, T, c = x.shape
     N = B.shape[-1]
     AT = _row_params(A3, b)
-    dl, dx = _steps(delta, -2), _steps(dxf, -2)
-    Bc, Cr = _steps(B, -1), _steps(C, -2)
     rows = max(1, _BLOCK_BYTES // (N * c * x.element_size()))
     h = [x.new_empty(min(rows, b), N, c), x.new_empty(min(rows, b), N, c)]
     a = torch.empty_like(h[0])
@@ -247,16 +245,26 @@ def _one_chunk_forward(x, delta, dxf, A3, B, C) -> torch.Tensor:
         hi = min(lo + rows, b)
         k = hi - lo
         AT_k = AT[lo:hi] if AT.ndim == 3 else AT
+        dl, dx, Cr = (_steps(v[lo:hi], -2) for v in (delta, dxf, C))
+        Bc, y_k = _steps(B[lo:hi], -1), y[:, lo:hi].unbind(0)
+        h_k, a_k = (h, a) if k == h[0].shape[0] else ([v[:k] for v in h], a[:k])
         for t in range(T):
-            h_t = torch.mul(dx[t][lo:hi], Bc[t][lo:hi], out=h[t % 2][:k])  # Delta_t B_t x_t
+            h_t = torch.mul(dx[t], Bc[t], out=h_k[t % 2])  # Delta_t B_t x_t
             if t:
-                h_t.addcmul_(torch.mul(dl[t][lo:hi], AT_k, out=a[:k]).exp_(), h[(t - 1) % 2][:k])
-            torch.bmm(Cr[t][lo:hi], h_t, out=y[t][lo:hi])
-    return y.view(T, b, c).transpose(0, 1).contiguous()
+                h_t.addcmul_(torch.mul(dl[t], AT_k, out=a_k).exp_(), h_k[(t - 1) % 2])
+            torch.bmm(Cr[t], h_t, out=y_k[t])
+    return y.view(T, b, c).transpose(0, 1)  # a (batch, T, c) view; the caller adds D x
+
+
+def _block_steps(inputs, lo: int, hi: int) -> list:
+    """Per-step views of rows lo:hi of (delta, delta x, dL/dy, B, C): delta_t, (delta x)_t,
+    dL/dy_t and B_t as rows (k, 1, m), B_t and C_t as columns (k, m, 1)."""
+    delta, dxf, gy, B, C = (v[lo:hi] for v in inputs)
+    return [_steps(v, -2) for v in (delta, dxf, gy, B)] + [_steps(v, -1) for v in (B, C)]
 
 
 def _one_chunk_backward(gy, x, delta, dxf, A3, B, C):
-    """Gradients wrt (x, delta, A3, B, C) for ``T <= chunk`` (``dxf = delta * x``).
+    """Gradients wrt (delta x, delta through A, A3, B, C) for ``T <= chunk`` (dxf = delta x).
 
     The states are recomputed forward in time, then the adjoint recurrence runs backwards. A row
     whose output gradient is zero from step t on has a zero adjoint state from t on, and its
@@ -275,11 +283,9 @@ def _one_chunk_backward(gy, x, delta, dxf, A3, B, C):
     last = torch.where(live, steps, -1).amax(1)  # last step with a gradient, per row
     n_live = (last[None, :] >= steps[:, None]).sum(1).tolist()
     t0 = sum(n >= _SPARSE * b for n in n_live)  # steps 0..t0-1 on all rows, later on live rows
-    per_step = [_steps(v, -2) for v in (delta, dxf, gy, B)] + [_steps(v, -1) for v in (B, C)]
+    inputs = (delta, dxf, gy, B, C)
     grads = [x.new_empty(T, b, 1, m) for m in (c, c, N, N)]  # dL/d(delta via A), d(delta x), dB, dC
     grads[0][0].zero_()  # h_{-1} = 0: no gradient through the first decay
-    for v in grads:
-        v[t0:].zero_()  # rows not live at a live-rows step have zero gradients
     acc = x.new_empty(b, N, c)  # sum over time of q_t * delta_t per row: dL/dA after a row sum
     H = x.new_empty(t0, b, N, c)  # states of the all-rows steps
     block = max(1, _BLOCK_BYTES // (N * c * x.element_size()))
@@ -287,22 +293,27 @@ def _one_chunk_backward(gy, x, delta, dxf, A3, B, C):
     for lo in range(0, b, block):  # 1. states of the all-rows steps, by blocks of rows
         hi = min(lo + block, b)
         AT_k = AT[lo:hi] if per_row else AT
+        dl, dx, _, _, Bc, _ = _block_steps(inputs, lo, hi)
+        H_k = H[:, lo:hi].unbind(0)
         for t in range(t0):
-            torch.mul(per_step[1][t][lo:hi], per_step[4][t][lo:hi], out=H[t, lo:hi])
+            torch.mul(dx[t], Bc[t], out=H_k[t])
             if t:
-                decay = torch.mul(per_step[0][t][lo:hi], AT_k, out=work[0][: hi - lo]).exp_()
-                H[t, lo:hi].addcmul_(decay, H[t - 1, lo:hi])
+                decay = torch.mul(dl[t], AT_k, out=work[0][: hi - lo]).exp_()
+                H_k[t].addcmul_(decay, H_k[t - 1])
     live_part = None
     if t0 < T:
         order = torch.argsort(last, descending=True, stable=True)
-        live_part = _live_rows_backward(per_step, AT, H, order, n_live, t0, grads, x)
+        for v in grads:  # rows not live at a live-rows step have zero gradients
+            v[t0:].zero_()
+        live_part = _live_rows_backward(inputs, AT, H, order, n_live, t0, grads)
     for lo in range(0, b, block):  # 2. adjoint of the all-rows steps, by blocks of rows
         hi = min(lo + block, b)
         k = hi - lo
         AT_k = AT[lo:hi] if per_row else AT
         g_next, a_next = None, None
+        per_step = _block_steps(inputs, lo, hi)
         for t in range(t0 - 1, -1, -1):
-            dl_t, dx_t, gy_t, Br_t, Bc_t, Cc_t = (v[t][lo:hi] for v in per_step)
+            dl_t, dx_t, gy_t, Br_t, Bc_t, Cc_t = (v[t] for v in per_step)
             g = torch.mul(gy_t, Cc_t, out=work[1 + t % 2][:k])
             if g_next is not None:
                 g.addcmul_(a_next, g_next)
@@ -329,59 +340,68 @@ def _one_chunk_backward(gy, x, delta, dxf, A3, B, C):
     G = A3.shape[0]
     g_A = acc.view(G, b // G, N, c).sum(1).transpose(1, 2)
     g_dl, g_dx, g_B, g_C = (v.squeeze(2).transpose(0, 1) for v in grads)
-    return g_dx * delta, g_dl + g_dx * x, g_A, g_B, g_C
+    return g_dx, g_dl, g_A, g_B, g_C
 
 
-def _live_rows_backward(per_step, AT, H, order, n_live, t0, grads, x):
+def _live_rows_backward(inputs, AT, H, order, n_live, t0, grads):
     """States and adjoint of the steps t >= t0 on their live rows ``order[:n_live[t]]`` (a row
-    live at t is live at every earlier step, so these are nested prefixes); writes their
-    gradients into ``grads``. Returns ``(rows, contrib, acc_rows, acc_values)``: the rows live at
-    t0 and ``exp(delta_t0 A) g_t0`` on them (what the adjoint of step t0 - 1 receives; None when
-    t0 = 0 or no row is live), and their share of the per-row dL/dA accumulator."""
-    T = len(n_live)
+    live at t is live at every earlier step, so these are nested prefixes of ``order``); writes
+    their gradients into ``grads``. ``inputs`` are (delta, delta x, dL/dy, B, C), (batch, T, m).
+    Returns ``(rows, contrib, acc_rows, acc_values)``: the rows live at t0 and
+    ``exp(delta_t0 A) g_t0`` on them (what the adjoint of step t0 - 1 receives; None when t0 = 0
+    or no row is live), and their share of the per-row dL/dA accumulator."""
+    T, n0 = len(n_live), n_live[t0]
+    rows0 = order[:n0]
+    if n0 == 0:
+        return None, None, rows0, H.new_empty(0)
+    delta, dxf, gy, B, C = (v.index_select(0, rows0)[:, t0:] for v in inputs)
+    dl, dx, gyr, Br = (_steps(v, -2) for v in (delta, dxf, gy, B))
+    Bc, Cc = _steps(B, -1), _steps(C, -1)
+    AT = AT.index_select(0, rows0) if AT.ndim == 3 else AT
     per_row = AT.ndim == 3
-    ops, hs = [], []
-    for t in range(t0, T):  # states, forward in time
-        n = n_live[t]
+
+    def cut(v, n):  # the first n rows (no slicing op when that is all of them)
+        return v if n == n0 else v[:n]
+
+    h_start = H[t0 - 1].index_select(0, rows0) if t0 else None  # the states before t0
+    hs = []
+    for i in range(T - t0):  # states, forward in time
+        n = n_live[t0 + i]
         if n == 0:
             break
-        rows = order[:n]
-        o = [v[t].index_select(0, rows) for v in per_step]
-        o.append(AT.index_select(0, rows) if per_row else AT)
-        ops.append(o)  # delta_t, (delta x)_t, dL/dy_t, B_t (row), B_t (column), C_t (column), A
-        h_t = torch.mul(o[1], o[4])
-        if t:
-            prev = H[t0 - 1].index_select(0, rows) if t == t0 else hs[-1][:n]
-            h_t.addcmul_(torch.mul(o[0], o[6]).exp_(), prev)
+        h_t = torch.mul(cut(dx[i], n), cut(Bc[i], n))
+        prev = h_start if i == 0 else cut(hs[-1], n)
+        if prev is not None:
+            h_t.addcmul_(torch.mul(cut(dl[i], n), cut(AT, n) if per_row else AT).exp_(), prev)
         hs.append(h_t)
-    acc = x.new_empty(n_live[t0], *hs[0].shape[1:]) if hs else x.new_empty(0)
+    outs = [gy.new_zeros(T - t0, n0, 1, m) for m in (gy.shape[-1], gy.shape[-1], *B.shape[-1:] * 2)]
+    acc = gy.new_empty(n0, *hs[0].shape[1:])
     touched = 0
     g, g_next, a_next = None, None, None
     for i in range(len(hs) - 1, -1, -1):  # adjoint, backwards in time
-        t, n = t0 + i, n_live[t0 + i]
-        dl_t, dx_t, gy_t, Br_t, Bc_t, Cc_t, AT_t = ops[i]
-        g = torch.mul(gy_t, Cc_t)
+        n = n_live[t0 + i]
+        AT_i = cut(AT, n) if per_row else AT
+        g = torch.mul(cut(gyr[i], n), cut(Cc[i], n))
         if g_next is not None:
             g[: g_next.shape[0]].addcmul_(a_next, g_next)
-        out = [torch.bmm(gy_t, hs[i].transpose(1, 2)), torch.bmm(dx_t, g.transpose(1, 2))]
-        out.append(torch.bmm(Br_t, g))
-        if t:
-            a_next = torch.mul(dl_t, AT_t).exp_()
-            h_prev = H[t0 - 1].index_select(0, order[:n]) if i == 0 else hs[i - 1][:n]
-            q = torch.mul(g, a_next).mul_(h_prev)
+        torch.bmm(cut(gyr[i], n), hs[i].transpose(1, 2), out=cut(outs[3][i], n))
+        torch.bmm(cut(dx[i], n), g.transpose(1, 2), out=cut(outs[2][i], n))
+        torch.bmm(cut(Br[i], n), g, out=cut(outs[1][i], n))
+        prev = h_start if i == 0 else hs[i - 1]
+        if prev is not None:  # q_t = g_t * exp(delta_t A) * h_{t-1}
+            a_next = torch.mul(cut(dl[i], n), AT_i).exp_()
+            q = torch.mul(g, a_next).mul_(cut(prev, n))
             if touched:  # rows live at t include every row live later: touched <= n
-                acc[:touched].addcmul_(q[:touched], dl_t[:touched])
+                acc[:touched].addcmul_(q[:touched], dl[i][:touched])
             if n > touched:
-                torch.mul(q[touched:], dl_t[touched:], out=acc[touched:n])
+                torch.mul(q[touched:], dl[i][touched:n], out=acc[touched:n])
                 touched = n
-            out.append(torch.sum(q.mul_(AT_t), -2, keepdim=True))
-        for v, val in zip((grads[3], grads[2], grads[1], grads[0]), out, strict=False):
-            v[t].index_copy_(0, order[:n], val)
+            torch.sum(q.mul_(AT_i), -2, keepdim=True, out=cut(outs[0][i], n))
         g_next = g
-    contrib = None
-    if t0 and hs:
-        contrib = (order[: n_live[t0]], a_next * g)
-    return (*(contrib or (None, None)), order[:touched], acc[:touched])
+    for v, out in zip(grads, outs, strict=True):
+        v[t0:].index_copy_(1, rows0, out)
+    contrib = (rows0, a_next * g) if t0 else (None, None)
+    return (*contrib, order[:touched], acc[:touched])
 
 
 _SPARSE = 0.75  # a step runs on its live rows only when fewer than this fraction of rows is live
@@ -393,57 +413,60 @@ def _group_params(A: torch.Tensor) -> torch.Tensor:
 
 
 class _ChunkedScan(torch.autograd.Function):
-    """``C_t^T h_t`` (without the ``D x`` term) for x, delta (batch, T, c), A (G, c, N) or (c, N)
-    (G groups of batch rows, each with its own A), B, C (batch, T, N)."""
+    """``(y, saved)``: y = ``C_t^T h_t + D x_t`` for x, delta (batch, T, c), A (G, c, N) or
+    (c, N) (G groups of batch rows, each with its own A), B, C (batch, T, N), D (c,) or one per
+    row (batch, c); ``saved`` is ``delta * x`` (one chunk) or the states (several)."""
 
     @staticmethod
-    def forward(x, delta, A, B, C, chunk):
+    def forward(x, delta, A, B, C, D, chunk):
         b, T, _ = x.shape
         A3 = A if A.ndim == 3 else A.unsqueeze(0)
         G = A3.shape[0]
+        dxf = delta * x
         if T <= chunk:  # no stored states: the backward recomputes them
-            dxf = delta * x
-            return _one_chunk_forward(x, delta, dxf, A3, B, C), dxf
-        L = chunk
-        K = -(-T // L)
-        dl = _to_chunks(delta, G, L, K)
-        dx = _to_chunks(delta * x, G, L, K)
-        Bc, Cc = _to_chunks(B, G, L, K), _to_chunks(C, G, L, K)
-        h, y = _scan_forward(dl, dx, _group_params(A3), Bc, Cc)
-        return _from_chunks(y, T), h
+            y, saved = _one_chunk_forward(x, delta, dxf, A3, B, C), dxf
+        else:
+            L, K = chunk, -(-T // chunk)
+            dl, dx = _to_chunks(delta, G, L, K), _to_chunks(dxf, G, L, K)
+            Bc, Cc = _to_chunks(B, G, L, K), _to_chunks(C, G, L, K)
+            saved, y = _scan_forward(dl, dx, _group_params(A3), Bc, Cc)
+            y = _from_chunks(y, T)
+        return torch.addcmul(y, x, D if D.ndim == 1 else D[:, None]), saved
 
     @staticmethod
     def setup_context(ctx, inputs, output):
-        x, delta, A, B, C, chunk = inputs
-        ctx.save_for_backward(x, delta, A, B, C, output[1])
+        x, delta, A, B, C, D, chunk = inputs
+        ctx.save_for_backward(x, delta, A, B, C, D, output[1])
         ctx.mark_non_differentiable(output[1])
         ctx.set_materialize_grads(False)  # no zero tensor of state size for the unused output
 
     @staticmethod
     @torch.autograd.function.once_differentiable
-    def backward(ctx, grad_y, _grad_h):
-        x, delta, A, B, C, h = ctx.saved_tensors
+    def backward(ctx, grad_y, _grad_saved):
+        x, delta, A, B, C, D, saved = ctx.saved_tensors
         if grad_y is None:
-            return None, None, None, None, None, None
+            return (None,) * 7
         b, T, _ = x.shape
         A3 = A if A.ndim == 3 else A.unsqueeze(0)
-        if h.ndim == 3:  # one chunk: h is delta * x, the states are recomputed
-            g_x, g_delta, g_A, g_B, g_C = _one_chunk_backward(grad_y, x, delta, h, A3, B, C)
-            return g_x, g_delta, g_A.reshape(A.shape), g_B, g_C, None
-        L, K, G = h.shape[0], h.shape[1], h.shape[2]
-        dl = _to_chunks(delta, G, L, K)
-        dxc = _to_chunks(delta * x, G, L, K)
-        gy = _to_chunks(grad_y.contiguous(), G, L, K)
-        Bc, Cc = _to_chunks(B, G, L, K), _to_chunks(C, G, L, K)
-        g_dl, g_dx, g_AT, g_B, g_C = _scan_backward(gy, dl, dxc, _group_params(A3), Bc, Cc, h)
-        g_dx = _from_chunks(g_dx, T)
-        g_delta = _from_chunks(g_dl, T) + g_dx * x
-        g_A = g_AT.squeeze(1).transpose(-1, -2).reshape(A.shape)
-        return g_dx * delta, g_delta, g_A, _from_chunks(g_B, T), _from_chunks(g_C, T), None
+        if saved.ndim == 3:  # one chunk: saved is delta * x, the states are recomputed
+            g_dx, g_dl, g_A, g_B, g_C = _one_chunk_backward(grad_y, x, delta, saved, A3, B, C)
+        else:
+            L, K, G = saved.shape[:3]
+            dl, dxc = _to_chunks(delta, G, L, K), _to_chunks(delta * x, G, L, K)
+            gy = _to_chunks(grad_y.contiguous(), G, L, K)
+            Bc, Cc = _to_chunks(B, G, L, K), _to_chunks(C, G, L, K)
+            out = _scan_backward(gy, dl, dxc, _group_params(A3), Bc, Cc, saved)
+            g_dl, g_dx, g_B, g_C = (_from_chunks(out[i], T) for i in (0, 1, 3, 4))
+            g_A = out[2].squeeze(1).transpose(-1, -2)
+        g_x = torch.addcmul(g_dx * delta, grad_y, D if D.ndim == 1 else D[:, None])
+        g_delta = torch.addcmul(g_dl, g_dx, x)
+        g_D = (grad_y * x).sum((0, 1) if D.ndim == 1 else 1)
+        return g_x, g_delta, g_A.reshape(A.shape), g_B, g_C, g_D, None
 
     @staticmethod
-    def vmap(info, in_dims, x, delta, A, B, C, chunk):
-        """Fold the vmapped (model) axis into the batch; a batched A becomes one A per group."""
+    def vmap(info, in_dims, x, delta, A, B, C, D, chunk):
+        """Fold the vmapped (model) axis into the batch: a batched A becomes one A per group of
+        rows, a batched D one D per row."""
         n = info.batch_size
 
         def front(v, dim, ndim):
@@ -454,6 +477,7 @@ class _ChunkedScan(torch.autograd.Function):
         rows = xs[0].shape[1]
         flat = [v.reshape(n * rows, *v.shape[2:]) for v in xs]
         A_all = A if in_dims[2] is None else A.movedim(in_dims[2], 0)
-        y, h = _ChunkedScan.apply(flat[0], flat[1], A_all, flat[2], flat[3], chunk)
+        D_all = D if in_dims[5] is None else D.movedim(in_dims[5], 0).repeat_interleave(rows, 0)
+        y, saved = _ChunkedScan.apply(flat[0], flat[1], A_all, flat[2], flat[3], D_all, chunk)
         y = y.reshape(n, rows, *y.shape[1:])
-        return (y, h.expand(n, *h.shape)), (0, 0)
+        return (y, saved.expand(n, *saved.shape)), (0, 0)
