@@ -14,37 +14,43 @@ d_state); ``D`` (d_inner,). Returns ``y`` (batch, T, d_inner).
   issue 18, kept so ``benchmarks/mamba_scan.py`` measures the speed-up in one run.
 * :func:`selective_scan_reference`: the step-by-step recurrence through autograd, for the tests.
 
-**The chunked scan.** Time is cut into ``K = ceil(T / L)`` chunks of ``L = chunk`` steps, and
-the states are stored position-major, ``h[j, k] = h_{kL + j}``, so that one in-chunk position
-of *all* chunks is one contiguous slab of ``K * batch * d_state * d_inner`` numbers.
+**The chunked scan.** Time is cut into chunks of ``L = chunk`` steps.
 
-1. Local scans, all chunks at once: for :math:`j = 1, \dots, L-1`,
-   :math:`h[j] \mathrel{+}= e^{\Delta[j] A} \odot h[j-1]` (one fused multiply-add per slab),
-   with each chunk started from zero.
-2. Carries, a short sequential pass over the chunks: the true state is
-   :math:`h_{kL+j} = h^{loc}_{kL+j} + e^{A \Lambda_{kL+j}} \odot h_{kL-1}`, with
-   :math:`\Lambda_{kL+j} = \sum_{i=0}^{j} \Delta_{kL+i}` the within-chunk cumulative sum (log
-   space: the cumulative product of the decays is the exponential of a cumulative sum that is
-   never positive for :math:`\Delta \ge 0`, :math:`A \le 0`, so nothing overflows however large
-   :math:`\Delta` is; underflow to 0 is the right answer).
-3. Outputs :math:`y_t = C_t^\top h_t` as batched matrix products.
+* ``T <= chunk`` (one chunk; every path-star sequence, T <= 20). The forward is one pass over
+  time on (rows, d_state, d_inner) slabs: per step one outer product
+  :math:`\Delta_t x_t B_t^\top`, one decay :math:`e^{\Delta_t A}`, one fused multiply-add and
+  one batched matrix product for :math:`C_t^\top h_t`, keeping only two states; rows go in
+  blocks of ``_BLOCK_BYTES`` of state so that a step's slabs stay in the CPU cache. Nothing of
+  state size is stored. The backward recomputes the states, then runs the adjoint recurrence
+  :math:`\bar g_t = C_t\, \partial y_t + e^{\Delta_{t+1} A} \odot \bar g_{t+1}` backwards in
+  time, with :math:`q_t = \bar g_t \odot e^{\Delta_t A} \odot h_{t-1}`:
+  :math:`\partial C_t = \sum_c h_t\, \partial y_t`,
+  :math:`\partial B_t = \sum_c \bar g_t\, \Delta_t x_t`,
+  :math:`\partial(\Delta_t x_t) = \sum_s B_t \bar g_t`,
+  :math:`\partial \Delta_t \mathrel{+}= \sum_s A \odot q_t`,
+  :math:`\partial A = \sum_{b,t} \Delta_t\, q_t`. A row whose output gradient is zero from step
+  t on has a zero adjoint from t on and its later states are never read, so once fewer than
+  ``_SPARSE`` of the rows are live both passes run on the live rows only. This is exact (only
+  zeros are skipped) and large for causal language-model losses on padded batches: in the
+  path-star mixed recipe 91% of the rows are edges with one labelled position, live at 2 of 11
+  steps.
+* ``T > chunk`` (several chunks): a two-level scan with the states stored position-major,
+  ``h[j, k] = h_{kL + j}``. (1) Local scans of all chunks at once, one fused multiply-add per
+  in-chunk position :math:`j` on a slab holding that position of every chunk; (2) carries, a
+  short sequential pass over the chunks, :math:`h_{kL+j} \mathrel{+}= e^{A \Lambda_{kL+j}} \odot
+  h_{kL-1}` with :math:`\Lambda_{kL+j} = \sum_{i=0}^{j} \Delta_{kL+i}` the within-chunk
+  cumulative sum (log space: the cumulative product of the decays is the exponential of a
+  cumulative sum that is never positive for :math:`\Delta \ge 0`, :math:`A \le 0`, so nothing
+  overflows however large :math:`\Delta` is; underflow to 0 is the right answer); (3) outputs as
+  batched matrix products. The backward is chunked the same way (carries :math:`e^{A R_t}`,
+  :math:`R_t = \sum_{r=t+1}^{(k+1)L} \Delta_r`, a reverse cumulative sum, not a difference).
 
-The backward is the same recurrence run backwards in time (Mamba's Algorithm 2 adjoint):
-:math:`\bar g_t = C_t\, \partial y_t + e^{\Delta_{t+1} A} \odot \bar g_{t+1}`, chunked the same
-way (carries :math:`e^{A R_t}`, :math:`R_t = \sum_{r=t+1}^{(k+1)L} \Delta_r`), and then, with
-:math:`q_t = \bar g_t \odot e^{\Delta_t A} \odot h_{t-1}`,
-:math:`\partial C_t = \sum_c h_t\, \partial y_t`,
-:math:`\partial B_t = \sum_c \bar g_t\, \Delta_t x_t`,
-:math:`\partial(\Delta_t x_t) = \sum_s B_t \bar g_t`,
-:math:`\partial \Delta_t \mathrel{+}= \sum_s A \odot q_t`,
-:math:`\partial A = \sum_{b,t} \Delta_t\, q_t`. Nothing but the states :math:`h` is stored
-(the decays are recomputed), and with ``T <= chunk`` (one chunk, every path-star sequence) the
-forward and backward each make one pass over time in which every tensor of state size is
-written once and read at most twice, which is what makes it fast on a CPU (the log-depth scan
-allocates and re-reads state-size tensors ``log2 T`` times, and its autograd graph more).
-
+Both are exact rewrites of the recurrence: no approximation, float round-off only. The log-depth
+scan they replace spends a training step allocating, zero-filling and copying tensors of state
+size in the backward of its slices and concatenations (torch profiler on the path-star quick
+model: ``fill_`` 36%, ``mul`` 22%, ``copy_`` 11%, ``add_`` 9%, ``cat`` 9% of the CPU time).
 Under :func:`torch.func.vmap` (``empirical.batched`` trains many Mambas at once) the model axis
-is folded into the batch, each model keeping its own :math:`A`.
+is folded into the batch, each model keeping its own :math:`A` and :math:`D`.
 """
 
 from __future__ import annotations
