@@ -12,7 +12,7 @@ that the load of a shared machine hits all three alike:
 * ``transformer``: the Transformer of the same width and depth (1 head).
 
 Prints tokens/s of forward + backward + update for each (tokens counted as in
-``empirical.train.train``: rows x padded length), from the fastest round in wall time and in
+``empirical.train.train``: rows x padded length) from the median step time, in wall time and in
 process CPU time, and the ratios. Before timing, checks in float64 that ``old`` and ``new``
 (same seed) give the same loss and gradients. Two more lines time the scan alone, forward +
 backward at the model's shapes, once with a dense output gradient (every row live: the speed-up
@@ -26,6 +26,7 @@ Timings on a shared machine are upper bounds; the CPU-time ratio is the steadier
 
 from __future__ import annotations
 
+import statistics
 import sys
 import time
 
@@ -72,24 +73,25 @@ def check_same_function(inputs, labels, vocab: int) -> tuple[float, float]:
 
 
 def time_rounds(steps: dict, n_steps: dict, rounds: int) -> dict:
-    """Fastest round per entry: seconds per step in wall and CPU time."""
-    best = {k: [float("inf"), float("inf")] for k in steps}
+    """Median seconds per step in wall and CPU time, over ``rounds`` rounds of ``n_steps[k]``
+    steps of each entry in turn (every step timed on its own: the median is robust to the
+    spikes of a shared machine and treats a slow and a fast entry alike)."""
+    samples = {k: ([], []) for k in steps}
     for f in steps.values():  # warm-up (first-call allocations, lazy imports)
         f()
     for _ in range(rounds):
         for k, f in steps.items():
-            w0, c0 = time.perf_counter(), time.process_time()
             for _ in range(n_steps[k]):
+                w0, c0 = time.perf_counter(), time.process_time()
                 f()
-            wall = (time.perf_counter() - w0) / n_steps[k]
-            cpu = (time.process_time() - c0) / n_steps[k]
-            best[k] = [min(best[k][0], wall), min(best[k][1], cpu)]
-    return best
+                samples[k][0].append(time.perf_counter() - w0)
+                samples[k][1].append(time.process_time() - c0)
+    return {k: [statistics.median(w), statistics.median(c)] for k, (w, c) in samples.items()}
 
 
 def scan_alone(batch: int, T: int, repeats: int, rounds: int, chunk: int | None = None) -> dict:
-    """Seconds (CPU, fastest round) of forward + backward of each scan on random inputs with a
-    dense output gradient, at d_inner 64 and d_state 16."""
+    """Seconds (CPU, median) of forward + backward of each scan on random inputs with a dense
+    output gradient, at d_inner 64 and d_state 16."""
     gen = torch.Generator().manual_seed(0)
     x = torch.randn(batch, T, 64, generator=gen)
     delta = 0.1 * torch.rand(batch, T, 64, generator=gen)
@@ -108,8 +110,8 @@ def scan_alone(batch: int, T: int, repeats: int, rounds: int, chunk: int | None 
 
         return go
 
-    best = time_rounds({k: run(f) for k, f in fns.items()}, dict.fromkeys(fns, 1), rounds)
-    return {k: v[1] / repeats for k, v in best.items()}
+    med = time_rounds({k: run(f) for k, f in fns.items()}, dict.fromkeys(fns, 1), rounds)
+    return {k: v[1] / repeats for k, v in med.items()}
 
 
 def main(argv=None) -> int:
@@ -144,7 +146,7 @@ def main(argv=None) -> int:
         "new": 4 if quick else 15,
         "transformer": 4 if quick else 15,
     }
-    best = time_rounds(steps, n_steps, rounds)
+    med = time_rounds(steps, n_steps, rounds)
     tokens = batch * inputs.shape[1]
     print(f"{'':<28}{'tokens/s (wall)':>16}{'tokens/s (CPU)':>16}{'ms/step (CPU)':>15}")
     label = {
@@ -152,11 +154,11 @@ def main(argv=None) -> int:
         "new": "Mamba, chunked (new)",
         "transformer": "Transformer",
     }
-    for k, (wall, cpu) in best.items():
+    for k, (wall, cpu) in med.items():
         print(f"{label[k]:<28}{tokens / wall:>16.4g}{tokens / cpu:>16.4g}{1e3 * cpu:>15.1f}")
     for num, den in (("old", "new"), ("new", "transformer")):
-        w = best[num][0] / best[den][0]
-        c = best[num][1] / best[den][1]
+        w = med[num][0] / med[den][0]
+        c = med[num][1] / med[den][1]
         print(f"ratio {den} / {num} in tokens/s: {w:.3g} (wall), {c:.3g} (CPU)")
     dense = scan_alone(batch, inputs.shape[1], 1 if quick else 3, rounds)
     print(
