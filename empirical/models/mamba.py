@@ -91,7 +91,7 @@ def causal_depthwise_conv(x: torch.Tensor, weight: torch.Tensor, bias: torch.Ten
     r"""Causal depthwise convolution :math:`y_t = b + \sum_{s=0}^{k-1} w_{k-1-s} \odot x_{t-s}`
     (:math:`x_{t} = 0` for :math:`t < 0`) of ``x`` (batch, T, channels) with the weight
     ``(channels, 1, k)`` and bias of a ``Conv1d(groups=channels, padding=k-1)`` whose first ``T``
-    outputs it returns (Gu & Dao 2023, §3.4 "Mamba block"). Computed as ``k`` shifted
+    outputs it returns (the Mamba block, Gu & Dao 2023, Fig. 3). Computed as ``k`` shifted
     multiply-adds with a hand-written backward: the same numbers as ``Conv1d`` up to round-off,
     about 3x faster than its depthwise backward on CPU.
     """
