@@ -1133,6 +1133,9 @@ def main(argv=None):
     )
     parser.add_argument("--steps", type=int, default=None, help="training steps per run")
     parser.add_argument(
+        "--n-layer", type=int, default=None, help="model layers (default: the profile's)"
+    )
+    parser.add_argument(
         "--batch-size", type=int, default=None, help="minibatch rows (0: full batch)"
     )
     parser.add_argument("--workers", type=int, default=None, help="parallel runs (processes)")

@@ -147,7 +147,7 @@ def test_mamba_model_parallel_equals_reference_with_gradients():
             block.mixer.in_proj.weight.mul_(25)
     x = torch.randint(0, VOCAB, (4, 11), generator=torch.Generator().manual_seed(2))
     fast = model(x)
-    slow = model(x, reference=True)
+    slow = model(x, scan="reference")
     assert_allclose(fast.detach().numpy(), slow.detach().numpy(), rtol=1e-10, atol=1e-10)
     g_fast = torch.autograd.grad(fast.square().sum(), model.blocks[0].mixer.A_log)[0]
     g_slow = torch.autograd.grad(slow.square().sum(), model.blocks[0].mixer.A_log)[0]

@@ -1,0 +1,178 @@
+"""Mamba's chunked selective scan vs the log-depth scan it replaced, on the path-star quick model.
+
+Trains the model of ``python -m empirical.experiments.pathstar --profile quick --model mamba``
+(2 layers, width 32, d_state 16, expand 2; the mixed recipe on the path-star graph of degree 200
+and length 5 with 5 pause tokens: 1,750 rows of 11 tokens, minibatch 256, AdamW at lr 3e-3, one
+thread, subnormals flushed as in ``empirical.train.train``) three ways, interleaved in rounds so
+that the load of a shared machine hits all three alike:
+
+* ``old``: Mamba with ``scan="hillis-steele"``, the code path before issue 18 (log-depth
+  associative scan through autograd, ``nn.Conv1d``);
+* ``new``: Mamba with the default ``scan="chunked"`` (``empirical.models.selective_scan``);
+* ``transformer``: the Transformer of the same width and depth (1 head).
+
+Prints tokens/s of forward + backward + update for each (tokens counted as in
+``empirical.train.train``: rows x padded length) from the median step time, in wall time and in
+process CPU time, and the ratios. Before timing, checks in float64 that ``old`` and ``new``
+(same seed) give the same loss and gradients. Two more lines time the scan alone, forward +
+backward at the model's shapes, once with a dense output gradient (every row live: the speed-up
+without the skipped rows, see the docs) and once on a 256-step sequence (several chunks).
+
+    python benchmarks/mamba_scan.py            # about 2 minutes
+    python benchmarks/mamba_scan.py --quick    # under 30 seconds
+
+Timings on a shared machine are upper bounds; the CPU-time ratio is the steadier one.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+import torch
+
+from empirical.models import build_model
+from empirical.models.selective_scan import selective_scan, selective_scan_hillis_steele
+from empirical.tasks.pathstar import make_pathstar, mix_examples
+from empirical.train import model_loss
+from memtheory.cli import ArgumentParser, run_cli
+
+MAMBA = {"n_layer": 2, "d_model": 32, "d_state": 16, "expand": 2}
+TRANSFORMER = {"n_layer": 2, "d_model": 32, "n_head": 1}
+
+
+def _trainer(name: str, inputs, labels, vocab: int, batch_size: int, **overrides):
+    """One AdamW step of a fresh model on a seeded minibatch stream (as in the experiment)."""
+    model = build_model(name, vocab, max_len=inputs.shape[1], seed=0, **overrides)
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    gen = torch.Generator().manual_seed(0)
+
+    def step():
+        idx = torch.randint(0, inputs.shape[0], (batch_size,), generator=gen)
+        loss = model_loss(model, inputs[idx], labels[idx])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def check_same_function(inputs, labels, vocab: int) -> tuple[float, float]:
+    """Largest |loss| and |gradient| difference of the old and new Mamba (float64, same seed)."""
+    out = []
+    for scan in ("hillis-steele", "chunked"):
+        model = build_model("mamba", vocab, max_len=inputs.shape[1], seed=0, scan=scan, **MAMBA)
+        model.double()
+        loss = model_loss(model, inputs[:64], labels[:64])
+        grads = torch.autograd.grad(loss, list(model.parameters()))
+        out.append((loss, grads))
+    (l0, g0), (l1, g1) = out
+    grad_diff = max(float((a - b).abs().max()) for a, b in zip(g0, g1, strict=True))
+    return float((l0 - l1).detach().abs()), grad_diff
+
+
+def time_rounds(steps: dict, n_steps: dict, rounds: int) -> dict:
+    """Median seconds per step in wall and CPU time, over ``rounds`` rounds of ``n_steps[k]``
+    steps of each entry in turn (every step timed on its own: the median is robust to the
+    spikes of a shared machine and treats a slow and a fast entry alike)."""
+    samples = {k: ([], []) for k in steps}
+    for f in steps.values():  # warm-up (first-call allocations, lazy imports)
+        f()
+    for _ in range(rounds):
+        for k, f in steps.items():
+            for _ in range(n_steps[k]):
+                w0, c0 = time.perf_counter(), time.process_time()
+                f()
+                samples[k][0].append(time.perf_counter() - w0)
+                samples[k][1].append(time.process_time() - c0)
+    return {k: [statistics.median(w), statistics.median(c)] for k, (w, c) in samples.items()}
+
+
+def scan_alone(batch: int, T: int, repeats: int, rounds: int, chunk: int | None = None) -> dict:
+    """Seconds (CPU, median) of forward + backward of each scan on random inputs with a dense
+    output gradient, at d_inner 64 and d_state 16."""
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(batch, T, 64, generator=gen)
+    delta = 0.1 * torch.rand(batch, T, 64, generator=gen)
+    A = -torch.exp(torch.log(torch.arange(1.0, 17.0)).repeat(64, 1))
+    B, C = torch.randn(batch, T, 16, generator=gen), torch.randn(batch, T, 16, generator=gen)
+    D = torch.ones(64)
+    args = [v.requires_grad_() for v in (x, delta, A, B, C, D)]
+    weight = torch.randn(batch, T, 64, generator=gen)
+    kw = {} if chunk is None else {"chunk": chunk}
+    fns = {"old": selective_scan_hillis_steele, "new": lambda *a: selective_scan(*a, **kw)}
+
+    def run(fn):
+        def go():
+            for _ in range(repeats):
+                (fn(*args) * weight).sum().backward()
+
+        return go
+
+    med = time_rounds({k: run(f) for k, f in fns.items()}, dict.fromkeys(fns, 1), rounds)
+    return {k: v[1] / repeats for k, v in med.items()}
+
+
+def main(argv=None) -> int:
+    parser = ArgumentParser(prog="python benchmarks/mamba_scan.py", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smoke run (under 30 s)")
+    parser.add_argument("--rounds", type=int, default=None, help="timing rounds (5; quick: 2)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (1, as the profile)")
+    args = parser.parse_args(argv)
+    rounds = args.rounds if args.rounds is not None else (2 if args.quick else 5)
+    if rounds < 1 or args.threads < 1:
+        raise ValueError("--rounds and --threads must be >= 1")
+    torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)
+    task = make_pathstar(200, 5, seed=0, n_pause=5)
+    inputs, labels = mix_examples(task, 1, False, seed=0)
+    vocab, batch = task.vocab.size, 256
+    d_loss, d_grad = check_same_function(inputs, labels, vocab)
+    print(
+        f"path-star quick model: degree 200, length 5, 5 pauses; {inputs.shape[0]} rows x "
+        f"{inputs.shape[1]} tokens, batch {batch}, {args.threads} thread(s), {rounds} rounds"
+    )
+    print(f"old vs new Mamba, float64, same seed: |loss diff| {d_loss:.1e}, ", end="")
+    print(f"largest |gradient diff| {d_grad:.1e}")
+    steps = {
+        "old": _trainer("mamba", inputs, labels, vocab, batch, scan="hillis-steele", **MAMBA),
+        "new": _trainer("mamba", inputs, labels, vocab, batch, **MAMBA),
+        "transformer": _trainer("transformer", inputs, labels, vocab, batch, **TRANSFORMER),
+    }
+    quick = args.quick
+    n_steps = {
+        "old": 1 if quick else 3,
+        "new": 4 if quick else 15,
+        "transformer": 4 if quick else 15,
+    }
+    med = time_rounds(steps, n_steps, rounds)
+    tokens = batch * inputs.shape[1]
+    print(f"{'':<28}{'tokens/s (wall)':>16}{'tokens/s (CPU)':>16}{'ms/step (CPU)':>15}")
+    label = {
+        "old": "Mamba, Hillis-Steele (old)",
+        "new": "Mamba, chunked (new)",
+        "transformer": "Transformer",
+    }
+    for k, (wall, cpu) in med.items():
+        print(f"{label[k]:<28}{tokens / wall:>16.4g}{tokens / cpu:>16.4g}{1e3 * cpu:>15.1f}")
+    for num, den in (("old", "new"), ("new", "transformer")):
+        w = med[num][0] / med[den][0]
+        c = med[num][1] / med[den][1]
+        print(f"ratio {den} / {num} in tokens/s: {w:.3g} (wall), {c:.3g} (CPU)")
+    dense = scan_alone(batch, inputs.shape[1], 1 if quick else 3, rounds)
+    print(
+        f"scan alone, batch {batch} x {inputs.shape[1]} steps, dense gradient (no row skipped): "
+        f"old {1e3 * dense['old']:.1f} ms, new {1e3 * dense['new']:.1f} ms, "
+        f"ratio {dense['old'] / dense['new']:.3g}"
+    )
+    long = scan_alone(8, 256, 1, rounds)
+    print(
+        f"scan alone, batch 8 x 256 steps (4 chunks of 64): old {1e3 * long['old']:.1f} ms, "
+        f"new {1e3 * long['new']:.1f} ms, ratio {long['old'] / long['new']:.3g}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main, prog="python benchmarks/mamba_scan.py"))
