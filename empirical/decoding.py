@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from empirical.runtime import eval_mode
 from memtheory.checks import as_int
 
 __all__ = [
@@ -43,25 +44,6 @@ def _device(model) -> torch.device:
         return torch.device("cpu")
 
 
-class _EvalMode:
-    """``model.eval()`` and ``torch.no_grad()`` for a block; the previous mode is restored."""
-
-    def __init__(self, model):
-        self.model = model
-
-    def __enter__(self):
-        self.was_training = getattr(self.model, "training", False)
-        if hasattr(self.model, "eval"):
-            self.model.eval()
-        self.nograd = torch.no_grad()
-        self.nograd.__enter__()
-
-    def __exit__(self, *exc):
-        self.nograd.__exit__(*exc)
-        if self.was_training:
-            self.model.train()
-
-
 def greedy_decode(
     model, prefix, n_tokens, *, teacherless_token=None, batch_size: int = 256
 ) -> torch.Tensor:
@@ -76,7 +58,7 @@ def greedy_decode(
     bs = as_int("batch_size", batch_size, minimum=1)
     dev = _device(model)
     outs = []
-    with _EvalMode(model):
+    with eval_mode(model):
         for lo in range(0, prefix.shape[0], bs):
             x = prefix[lo : lo + bs].to(dev)
             p = x.shape[1]
@@ -115,7 +97,7 @@ def teacher_forced_logits(
     dev = _device(model)
     p = prefix.shape[1]
     outs = []
-    with _EvalMode(model):
+    with eval_mode(model):
         for lo in range(0, prefix.shape[0], bs):
             x, t = prefix[lo : lo + bs], targets[lo : lo + bs]
             fed = (

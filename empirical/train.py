@@ -22,18 +22,17 @@ import contextlib
 import dataclasses
 import io
 import math
-import random
 import signal
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 from empirical.results import atomic_write_bytes
+from empirical.runtime import resolve_device, set_seed
 from empirical.tasks.tokens import IGNORE
 from memtheory.checks import as_choice, as_float, as_int
 
@@ -106,24 +105,6 @@ class TrainConfig:
         self.checkpoint_every = as_int("checkpoint_every", self.checkpoint_every, minimum=0)
         if self.num_threads is not None:
             self.num_threads = as_int("num_threads", self.num_threads, minimum=1)
-
-
-def resolve_device(name: str = "cpu") -> torch.device:
-    """``"cpu"``, ``"cuda"`` (error if absent) or ``"auto"`` (cuda when available)."""
-    as_choice("device", name, ("cpu", "cuda", "auto"))
-    if name == "auto":
-        name = "cuda" if torch.cuda.is_available() else "cpu"
-    if name == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' requested but torch.cuda.is_available() is False")
-    return torch.device(name)
-
-
-def set_seed(seed: int) -> None:
-    """Seed Python's ``random``, NumPy's global RNG and torch (CPU and CUDA)."""
-    seed = as_int("seed", seed, minimum=0)
-    random.seed(seed)
-    np.random.seed(seed % 2**32)  # noqa: NPY002 (the global RNG is what is seeded)
-    torch.manual_seed(seed)
 
 
 def lr_at(config: TrainConfig, step: int) -> float:

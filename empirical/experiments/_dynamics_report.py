@@ -7,7 +7,6 @@ A claim row is a dict ``{id, statement, prediction, measurement, spread, verdict
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -118,19 +117,6 @@ def claims_table(result: dict) -> str:
             f"measured {_fmt(c['measurement'])} (std {_fmt(c['spread']['std'])})"
         )
     return "\n".join(rows)
-
-
-@contextlib.contextmanager
-def torch_threads(n: int):
-    """Run a block with ``torch.set_num_threads(n)``, restoring the previous value after."""
-    import torch
-
-    old = torch.get_num_threads()
-    torch.set_num_threads(int(n))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
 
 
 def experiment_main(module, title: str, notes, argv=None) -> int:

@@ -35,12 +35,10 @@ import torch
 
 from empirical import recall_probes as rp
 from empirical.experiments import _dynamics_report as _report
-from empirical.experiments._dynamics_report import (
-    claim,
-    torch_threads,
-)
+from empirical.experiments._dynamics_report import claim
 from empirical.models.two_layer import TwoLayerConfig, TwoLayerTransformer
 from empirical.results import atomic_save_figure
+from empirical.runtime import torch_threads
 from empirical.tasks.noisy_recall import NoisyRecallTask, build_language, sample_batch
 from memtheory.checks import as_choice, as_float, as_int
 from memtheory.cli import run_cli

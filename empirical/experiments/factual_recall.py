@@ -29,10 +29,7 @@ import numpy as np
 import torch
 
 from empirical.experiments import _dynamics_report as _report
-from empirical.experiments._dynamics_report import (
-    claim,
-    torch_threads,
-)
+from empirical.experiments._dynamics_report import claim
 from empirical.models.factual import (
     LinearAttentionConfig,
     LinearAttentionFactual,
@@ -40,6 +37,7 @@ from empirical.models.factual import (
     OneLayerFactualConfig,
 )
 from empirical.results import atomic_save_figure
+from empirical.runtime import torch_threads
 from empirical.tasks.factual_recall import (
     FactualRecallTask,
     all_facts_batch,

@@ -31,11 +31,9 @@ import numpy as np
 import torch
 
 from empirical.experiments import _dynamics_report as _report
-from empirical.experiments._dynamics_report import (
-    claim,
-    torch_threads,
-)
+from empirical.experiments._dynamics_report import claim
 from empirical.results import atomic_save_figure
+from empirical.runtime import torch_threads
 from empirical.tasks.tiered_zipf import tiered_zipf_data, zipf_memory_data
 from memtheory.checks import as_float, as_int
 from memtheory.cli import run_cli
