@@ -5,18 +5,16 @@ Appendix B.2.2): ``transformer``, ``mamba``, ``one-layer``, ``node2vec``, and th
 associative controls ``transformer-frozen``, ``mamba-frozen``, ``one-layer-frozen``. Every model
 maps ``inputs`` (B, T) int64 to logits (B, T, vocab_size) and exposes ``token_embedding``, the
 (vocab_size, d) parameter tied with its output layer.
+
+Importing this package is cheap: the model modules (and torch) load on first use of a class,
+``model_config`` or ``build_model``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 
-import torch
-
-from empirical.models.mamba import Mamba, MambaConfig
-from empirical.models.node2vec import Node2Vec, Node2VecConfig, node2vec_objective
-from empirical.models.one_layer import OneLayer, OneLayerConfig
-from empirical.models.transformer import Transformer, TransformerConfig
 from memtheory.checks import as_choice, as_int
 
 __all__ = [
@@ -44,19 +42,33 @@ MODEL_NAMES = (
     "one-layer-frozen",
 )
 
+# family -> (module, config class, model class)
 _FAMILIES = {
-    "transformer": (TransformerConfig, Transformer),
-    "mamba": (MambaConfig, Mamba),
-    "one-layer": (OneLayerConfig, OneLayer),
-    "node2vec": (Node2VecConfig, Node2Vec),
+    "transformer": ("transformer", "TransformerConfig", "Transformer"),
+    "mamba": ("mamba", "MambaConfig", "Mamba"),
+    "one-layer": ("one_layer", "OneLayerConfig", "OneLayer"),
+    "node2vec": ("node2vec", "Node2VecConfig", "Node2Vec"),
 }
+_LAZY = {cls: mod for mod, *classes in _FAMILIES.values() for cls in classes}
+_LAZY["node2vec_objective"] = "node2vec"
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _family(name: str):
+    module, config_cls, model_cls = _FAMILIES[name.removesuffix("-frozen")]
+    mod = importlib.import_module(f"{__name__}.{module}")
+    return getattr(mod, config_cls), getattr(mod, model_cls)
 
 
 def model_config(name: str, vocab_size: int, max_len: int = 16, **overrides):
     """The validated config dataclass ``build_model`` would use (raises ``ValueError``)."""
     as_choice("model", name, MODEL_NAMES)
-    family = name.removesuffix("-frozen")
-    config_cls, _ = _FAMILIES[family]
+    config_cls, _ = _family(name)
     fields = {f.name for f in dataclasses.fields(config_cls)}
     unknown = sorted(set(overrides) - fields)
     if unknown or "vocab_size" in overrides:
@@ -90,9 +102,11 @@ def build_model(name: str, vocab_size: int, max_len: int = 16, seed=None, **over
     unknown options and non-positive sizes raise ``ValueError`` before anything is built.
     """
     config = model_config(name, vocab_size, max_len, **overrides)
-    _, model_cls = _FAMILIES[name.removesuffix("-frozen")]
+    _, model_cls = _family(name)
     if seed is None:
         return model_cls(config)
+    import torch
+
     seed = as_int("seed", seed, minimum=0)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)

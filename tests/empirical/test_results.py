@@ -28,3 +28,21 @@ def test_atomic_writes_get_the_permissions_of_a_plain_write(tmp_path):
     path = atomic_write_text(tmp_path / "a.txt", "x")
     assert path.read_text() == "x"
     assert os.stat(path).st_mode & 0o777 == _umask_mode()
+
+
+def test_new_figure_leaves_the_backend_and_pyplot_alone(tmp_path):
+    """A library figure neither imports pyplot nor switches the backend a user has chosen."""
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib, sys\n"
+        "matplotlib.use('svg')\n"
+        "from empirical.results import new_figure, atomic_save_figure\n"
+        "fig, ax = new_figure(1, 2, figsize=(3, 2)); ax[0].plot([0, 1])\n"
+        f"atomic_save_figure(fig, {str(tmp_path / 'f.png')!r})\n"
+        "print(matplotlib.get_backend(), 'matplotlib.pyplot' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["svg", "False"]
+    assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
