@@ -23,7 +23,6 @@ KINDS = {
     "pathstar.transient-is-prior": Kind.EXTENSION,
     "scaling.power-T-finite-size": Kind.MODEL,
     "scaling.uniform-d-exponent": Kind.MODEL,
-    "tiny.node2vec-torch-exact": Kind.DERIVATION,
 }
 NOT_REPRODUCING = {
     "cap.trained-linear-statphys": NotReproducing(
@@ -80,15 +79,6 @@ NOT_REPRODUCING = {
     "geom.node2vec-numerical-rank": NotReproducing(
         Category.REFUTED,
         "the toolkit's rank rule fails on the irregular graph at the released 10^4 steps",
-    ),
-    "tiny.memorize-all": NotReproducing(
-        Category.BUDGET,
-        "the irregular frozen control does not memorize at the quick width; not yet measured at "
-        "the paper's 3 layers, width 256",
-    ),
-    "tiny.assoc-before-geometry": NotReproducing(
-        Category.BUDGET,
-        "not yet measured against the peak with the frozen associative-fast control",
     ),
 }
 

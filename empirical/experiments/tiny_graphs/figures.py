@@ -1,4 +1,5 @@
-"""Figures of :mod:`empirical.experiments.tiny_graphs` (matplotlib, Agg backend, lazy import).
+"""Figures of :mod:`empirical.experiments.tiny_graphs`, drawn outside pyplot
+(``empirical.results.new_figure``) so a user's backend is left alone.
 
 * ``embeddings[_self_edges].png``: node embeddings on their top two principal directions
   (eigenvectors of the centered :math:`E^\\top E`), graph edges drawn, one panel per graph x model;
@@ -18,16 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from empirical.results import atomic_save_figure
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from empirical.results import atomic_save_figure, new_figure
 
 
 def _safe(spec: str) -> str:
@@ -58,10 +50,9 @@ def _cells(result):
 
 
 def embeddings_figure(result, graph_edges, se, path) -> bool:
-    plt = _plt()
     records, graphs, models, _, seed = _cells(result)
     arrays = result["arrays"]
-    fig, axes = plt.subplots(
+    fig, axes = new_figure(
         len(graphs), len(models), figsize=(2.4 * len(models), 2.4 * len(graphs)), squeeze=False
     )
     drawn = False
@@ -93,10 +84,9 @@ def embeddings_figure(result, graph_edges, se, path) -> bool:
 
 
 def cosine_figure(result, g, adjacency, path) -> None:
-    plt = _plt()
     records, _, models, ses, seed = _cells(result)
     arrays = result["arrays"]
-    fig, axes = plt.subplots(
+    fig, axes = new_figure(
         len(ses), len(models) + 1, figsize=(1.9 * (len(models) + 1), 2.0 * len(ses)), squeeze=False
     )
     for i, se in enumerate(ses):
@@ -119,10 +109,9 @@ def cosine_figure(result, g, adjacency, path) -> None:
 
 
 def spectrum_figure(result, g, eigvals, path) -> None:
-    plt = _plt()
     records, _, models, ses, _ = _cells(result)
     se = False if False in ses else ses[0]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.2), gridspec_kw={"width_ratios": [1, 3]})
+    fig, axes = new_figure(1, 2, figsize=(11, 3.2), gridspec_kw={"width_ratios": [1, 3]})
     n = len(eigvals)
     axes[0].bar(np.arange(n), eigvals, color="0.4")
     axes[0].axhline(-2, color="tab:red", lw=0.8, ls="--")
@@ -151,9 +140,8 @@ def spectrum_figure(result, g, eigvals, path) -> None:
 
 
 def curves_figure(result, g, path) -> None:
-    plt = _plt()
     records, _, models, ses, _ = _cells(result)
-    fig, axes = plt.subplots(
+    fig, axes = new_figure(
         len(ses),
         len(models),
         figsize=(2.6 * len(models), 2.4 * len(ses)),
@@ -190,11 +178,10 @@ def curves_figure(result, g, path) -> None:
 
 
 def knobs_figure(result, path) -> bool:
-    rows = result["claims"]["knobs"]["details"]["settings"]
+    rows = result["claims"]["knobs"]["settings"]
     if not rows:
         return False
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(8, 3))
+    fig, ax = new_figure(figsize=(8, 3))
     x = np.arange(len(rows))
     ax.bar(
         x - 0.2,
