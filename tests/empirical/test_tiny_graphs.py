@@ -180,6 +180,20 @@ def test_bad_configs_fail_before_training(tmp_path, monkeypatch):
     edge_file.write_text("0 1\n1 2\n2 0\n3 4\n4 5\n5 3\n0 7\n")  # node 6 isolated
     with pytest.raises(ValueError, match="isolated"):
         cfg.TinyGraphsConfig(**{**TINY, "graphs": (str(edge_file),)})
+    with pytest.raises(ValueError, match="knob_settings"):
+        cfg.TinyGraphsConfig(**{**TINY, "knob_settings": ("default", "nope")})
+    with pytest.raises(ValueError, match="contrast_seeds"):
+        cfg.TinyGraphsConfig(**{**TINY, "contrast_seeds": -1})
+    with pytest.raises(ValueError, match="n_head"):
+        cfg.TinyGraphsConfig(
+            **{
+                **TINY,
+                "models": ("transformer",),
+                "width": 20,
+                "large_irregular": True,
+                "graphs": ("irregular",),
+            }
+        )
     for width in (0, -3):
         with pytest.raises(ValueError, match="width"):
             cfg.TinyGraphsConfig(**{**TINY, "width": width})
@@ -291,3 +305,19 @@ def test_quick_profile_runs_every_cell(tmp_path):
     assert len(result["records"]) == 4 * 7 * 2 * 3
     assert all(j["holds"] is not None for j in judged(result))
     assert (tmp_path / "summary.md").exists()
+
+
+def test_contrast_seeds_extend_the_grid_and_share_its_first_seeds(tmp_path):
+    config = cfg.TinyGraphsConfig(
+        **{**TINY, "models": ("one-layer", "one-layer-frozen"), "check_steps": 0},
+        contrast_seeds=2,
+        out=str(tmp_path),
+    )
+    result = rn.run(config)
+    assert len(result["records"]) == 2 * 2  # 1 seed x 2 models x 2 edge sets
+    assert len(result["contrast"]) == 2 * 2 * 2
+    # seed 0 of the contrast is the grid's own record (same key), seed 1 was trained for it
+    assert result["timing"]["reused_records"] == 4
+    cells = result["claims"]["net-vs-frozen"]["cells"]
+    assert [c["net"]["n"] for c in cells] == [2, 2]
+    assert {c["released_net"] for c in cells} == {1.0, 0.80}  # cycle, without / with self-edges

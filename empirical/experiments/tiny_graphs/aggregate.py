@@ -11,6 +11,7 @@ import numpy as np
 
 from empirical.claims import Spread
 from empirical.experiments.tiny_graphs.config import (
+    KNOB_CONTRASTS,
     KNOBS,
     MODELS,
     PAPER_SKEWED_TOP1,
@@ -18,17 +19,6 @@ from empirical.experiments.tiny_graphs.config import (
     graph_kind,
 )
 from empirical.experiments.tiny_graphs.metrics import peak, steps_to_peak_geometry
-
-# The knob contrasts of the released regularizer notebook (notes §10.2): knob, the setting that
-# turns it, the setting it is compared with, and the direction the paper's single run moved
-# the skewed top-1 (+1 up, -1 down): 0.333 vs 0.933 (init), 0.733 vs 0.333 (learning rate),
-# 1.0 vs 0.333 (weight decay), 1.0 vs 0.333 (dropout, at lr 1e-3).
-KNOB_CONTRASTS = (
-    ("N(0, 1) init", "non-geometric, lr 1e-4", "default, lr 1e-4", -1),
-    ("learning rate 1e-1", "non-geometric, lr 1e-1", "non-geometric, lr 1e-4", +1),
-    ("weight decay 10", "non-geometric, wd 10", "non-geometric, lr 1e-4", +1),
-    ("dropout 0.4", "non-geometric, dropout 0.4", "non-geometric, lr 1e-4", +1),
-)
 
 
 def spread(values) -> dict:
@@ -54,8 +44,20 @@ def by(records, **match):
     return [r for r in records if all(r[k] == v for k, v in match.items())]
 
 
+def at_paper_sizes(record) -> bool:
+    """Whether a record's model has the paper's tiny-graph sizes for memorization (App. B.2.2):
+    on the irregular graph the frozen sequence-model controls need 3 layers ("fewer layers did
+    not reach perfect edge memorization with frozen embeddings"); every other cell does."""
+    if record["model"] not in ("transformer-frozen", "mamba-frozen"):
+        return True
+    if graph_kind(_graph(record)) != "irregular":
+        return True
+    return record["config"]["recipe"]["overrides"].get("n_layer", 1) >= 3
+
+
 def memorization(records) -> dict:
-    """Per (graph, model, self-edges) cell the smallest final top-deg recovery over seeds."""
+    """Per (graph, model, self-edges) cell the smallest final top-deg recovery over seeds, and
+    whether the cell has the paper's sizes (:func:`at_paper_sizes`)."""
     cells = []
     for key in dict.fromkeys((r["graph"], r["model"], r["self_edges"]) for r in records):
         rs = by(records, graph=key[0], model=key[1], self_edges=key[2])
@@ -68,6 +70,7 @@ def memorization(records) -> dict:
                 "min_recovery": float(low["topk_recovery"]),
                 "worst_seed": low["seed"],
                 "seeds": len(rs),
+                "paper_sizes": at_paper_sizes(rs[0]),
             }
         )
     models = [m for m in MODELS if any(r["model"] == m for r in records)]

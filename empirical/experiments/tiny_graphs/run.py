@@ -196,7 +196,8 @@ def _run(config: TinyGraphsConfig) -> dict:
     if config.knob_seeds:
         knob_seeds = [config.seed + i for i in range(config.knob_seeds)]
         info = infos.get("cycle:15") or graph_info("cycle:15")
-        for setting in KNOBS:
+        chosen = config.knob_settings
+        for setting in [k for k in KNOBS if chosen is None or k[0] in chosen]:
             cell = knob_cell(config, setting)
             fp = fingerprint(cell)
             keys = {s: key("knob", setting[0], s, fp) for s in knob_seeds}
