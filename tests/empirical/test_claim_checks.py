@@ -25,7 +25,7 @@ EXPECTED_NOT_REPRODUCING = {
     "recall.sweep-facts-per-param": "budget",
     "recall.tradeoff-capacity-fit": "budget",
     "scaling.power-T-exponent-asymptotic": "regime",
-    "tiny.assoc-before-geometry": "budget",
+    "tiny.assoc-before-geometry": "refuted",
     "tiny.memorize-all": "budget",
 }
 

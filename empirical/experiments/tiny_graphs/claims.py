@@ -262,8 +262,12 @@ _claim(
     tolerance_reason="a timescale-separation claim: an order of magnitude; the control counts "
     f"only if it memorizes (within {FAST_STEPS} steps, the released notebook's budget)",
     not_reproducing=NotReproducing(
-        "budget",
-        "not yet measured against the peak with the frozen associative-fast control",
+        "refuted",
+        "measured at the released recipes (full budgets, no self-edges, 3 seeds, 60 log-spaced "
+        "evaluations; benchmarks/tiny_graphs_checks.py assoc): the associative-fast control "
+        "memorizes in 1 step on every graph and seed, but Mamba's spectral energy makes 90% of "
+        "its peak gain after 6.75 ± 1.1 steps (5-9), a delay ratio of 6.7 < 10 (Transformer "
+        "12.7, 1-layer net 25.2)",
     ),
 )
 _claim(
