@@ -26,7 +26,6 @@ EXPECTED_NOT_REPRODUCING = {
     "recall.tradeoff-capacity-fit": "budget",
     "scaling.power-T-exponent-asymptotic": "regime",
     "tiny.assoc-before-geometry": "refuted",
-    "tiny.memorize-all": "budget",
 }
 
 

@@ -235,6 +235,8 @@ def test_aggregation_and_claims_follow_the_records():
         {**base, "model": "one-layer-frozen", "topk_recovery": 0.9, "spectral_energy": 0.2},
         {**base, "model": "node2vec", "topk_recovery": 1.0, "spectral_energy": 0.9},
     ]
+    for r in recs:  # the best logged recovery equals the final one here
+        r["history"] = [{**h, "topk_recovery": r["topk_recovery"]} for h in r["history"]]
     fast = [{"graph": "cycle:6", "seed": 0, "steps_to_memorize": 1, "history": [{}, {}]}]
     blocks = agg.aggregate(recs, [], [], fast)
     low = [c for c in blocks["memorize"]["cells"] if c["min_recovery"] < 1]
@@ -321,3 +323,25 @@ def test_contrast_seeds_extend_the_grid_and_share_its_first_seeds(tmp_path):
     cells = result["claims"]["net-vs-frozen"]["cells"]
     assert [c["net"]["n"] for c in cells] == [2, 2]
     assert {c["released_net"] for c in cells} == {1.0, 0.80}  # cycle, without / with self-edges
+
+
+def test_memorization_counts_a_seed_once_it_reached_full_recovery():
+    hist = [{"step": s, "topk_recovery": v} for s, v in ((0, 0.1), (10, 1.0), (20, 0.3))]
+    rec = {
+        "graph": "cycle:6",
+        "model": "one-layer",
+        "self_edges": False,
+        "seed": 0,
+        "topk_recovery": 0.3,
+        "history": hist,
+    }
+    never = {
+        **rec,
+        "seed": 1,
+        "topk_recovery": 0.9,
+        "history": [{**h, "topk_recovery": min(h["topk_recovery"], 0.9)} for h in hist],
+    }
+    (cell,) = agg.memorization([rec])["cells"]
+    assert cell["min_recovery"] == 1.0 and cell["min_final_recovery"] == 0.3
+    (cell,) = agg.memorization([rec, never])["cells"]
+    assert cell["min_recovery"] == 0.9 and cell["worst_seed"] == 1

