@@ -26,6 +26,8 @@ EXPECTED_NOT_REPRODUCING = {
     "recall.tradeoff-capacity-fit": "budget",
     "scaling.power-T-exponent-asymptotic": "regime",
     "tiny.assoc-before-geometry": "refuted",
+    "tiny.knobs-move-geometry": "budget",
+    "tiny.net-above-frozen": "budget",
 }
 
 
