@@ -1,0 +1,71 @@
+"""The spectral experiment's package: config validation, a tiny run, its outputs and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from empirical.experiments.spectral import __main__ as cli
+from empirical.experiments.spectral import metrics
+from empirical.experiments.spectral.config import PROFILES, SpectralConfig
+from empirical.experiments.spectral.run import run
+from memtheory import graphs as G
+
+
+def _tiny(**kw):
+    base = dict(graphs=("cycle:6", "path:5"), steps=40, dim=8, seeds=1, record_every=20)
+    base.update(kw)
+    return SpectralConfig(**base)
+
+
+def test_tiny_run_rows_and_outputs(tmp_path):
+    result = run(_tiny(out=str(tmp_path)))
+    assert [r["graph"] for r in result["runs"]] == ["cycle:6", "path:5"]
+    for r in result["runs"]:
+        assert [h["step"] for h in r["history"]] == [0, 20, 40]
+        assert r["predicted_rank"] == (3 if r["graph"] == "cycle:6" else 2)
+        assert 1.0 <= r["effective_rank"] <= r["n"]
+    assert set(result["lemma5_fd_relative_error"]) == {"cycle:6", "path:5"}
+    assert result["cycle_spectrum_max_error"] < 1e-10
+    rows = [json.loads(x) for x in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert len(rows) == 2 and "history" not in rows[0]["metrics"]
+    assert (tmp_path / "spectral.png").stat().st_size > 0
+    assert "| cycle:6 | 0 | 3 |" in (tmp_path / "summary.md").read_text()
+
+
+def test_lemma5_check_detects_a_wrong_gradient(monkeypatch):
+    g = G.parse_graph("cycle:5")
+    assert metrics.lemma5_fd_error(g) < 1e-7
+    real = metrics.spectral.lemma5_operator
+    monkeypatch.setattr(metrics.spectral, "lemma5_operator", lambda g, V: 1.01 * real(g, V))
+    assert metrics.lemma5_fd_error(g) > 1e-3
+
+
+@pytest.mark.parametrize(
+    "bad", [{"steps": 0}, {"dim": 0}, {"seeds": 0}, {"lr": 0.0}, {"graphs": ("nope:3",)}]
+)
+def test_bad_configs_raise(bad):
+    with pytest.raises(ValueError):
+        _tiny(**bad)
+
+
+def test_cli_json_prints_runs_without_history(capsys, monkeypatch):
+    monkeypatch.setitem(PROFILES, "quick", _tiny(graphs=("cycle:5",)))
+    assert cli.main(["--json", "--steps", "20"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 1 and rows[0]["graph"] == "cycle:5" and "history" not in rows[0]
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--steps", "abc"])
+    assert info.value.code == 2
+
+
+def test_importing_the_topic_loads_no_torch():
+    code = (
+        "import sys, empirical.experiments.spectral.config, empirical.experiments.spectral.run;"
+        "print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
