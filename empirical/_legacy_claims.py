@@ -10,27 +10,17 @@ from empirical.claims import Claim as _Claim
 __all__ = ["Claim", "Outcome", "register"]
 
 KINDS = {
-    "cap.outer-product-finite-size": Kind.MODEL,
     "gd.margin-recursion": Kind.DERIVATION,
     "gd.hessian": Kind.DERIVATION,
     "gd.reduced-map": Kind.DERIVATION,
     "recall.seq-init-plateau": Kind.DERIVATION,
     "imbalance.reduced-model-exact": Kind.DERIVATION,
-    "geom.cycle-spectrum": Kind.DERIVATION,
-    "geom.lemma5-gradient": Kind.DERIVATION,
-    "geom.node2vec-numerical-rank": Kind.MODEL,
-    "geom.node2vec-rank-collapse": Kind.MODEL,
     "pathstar.transient-is-prior": Kind.EXTENSION,
     "scaling.power-T-finite-size": Kind.MODEL,
     "scaling.uniform-d-exponent": Kind.MODEL,
     "tiny.node2vec-torch-exact": Kind.DERIVATION,
 }
 NOT_REPRODUCING = {
-    "cap.trained-linear-statphys": NotReproducing(
-        Category.REGIME,
-        "measured at d <= 32 only, where the fitted constant still rises with d; the statistical-"
-        "physics constant is a large-d limit",
-    ),
     "recall.tradeoff-capacity-fit": NotReproducing(
         Category.BUDGET,
         "CPU step budget below the paper's 2^14 steps with H = 8 and a learning-rate search",
@@ -76,10 +66,6 @@ NOT_REPRODUCING = {
     "scaling.power-T-exponent-asymptotic": NotReproducing(
         Category.REGIME,
         "the exponent is the infinite-d limit; at d = 1000 the error sits on the finite-d floor",
-    ),
-    "geom.node2vec-numerical-rank": NotReproducing(
-        Category.REFUTED,
-        "the toolkit's rank rule fails on the irregular graph at the released 10^4 steps",
     ),
     "tiny.memorize-all": NotReproducing(
         Category.BUDGET,

@@ -338,3 +338,10 @@ def test_config_is_frozen_and_importing_the_topic_loads_no_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_claims_tolerance_is_the_configs():
+    from empirical.experiments.capacity import claims
+
+    for name, profile in cfg.PROFILES.items():
+        assert profile.tolerance == claims.TOL, name

@@ -16,6 +16,7 @@ EXPECTED_NOT_REPRODUCING = {
     "distr.truncation-rho-0.1": "unconfirmed",
     "distr.truncation-rho-0.2": "unconfirmed",
     "geom.node2vec-numerical-rank": "refuted",
+    "geom.node2vec-rank-collapse": "refuted",
     "imbalance.memory-gaussian-adam-all-groups": "budget",
     "imbalance.memory-gaussian-sign-all-groups": "budget",
     "imbalance.tiered-adam-all-groups": "budget",

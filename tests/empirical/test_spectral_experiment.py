@@ -6,34 +6,61 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from empirical.experiments.spectral import __main__ as cli
 from empirical.experiments.spectral import metrics
-from empirical.experiments.spectral.config import PROFILES, SpectralConfig
+from empirical.experiments.spectral.config import (
+    PROFILES,
+    SpectralConfig,
+    experiment_graph,
+    random_tree,
+)
 from empirical.experiments.spectral.run import run
 from memtheory import graphs as G
 
 
 def _tiny(**kw):
-    base = dict(graphs=("cycle:6", "path:5"), steps=40, dim=8, seeds=1, record_every=20)
+    base = dict(
+        graphs=("cycle:6", "path:5"), heldout_graphs=(), steps=40, dim=8, seeds=1, record_every=20
+    )
     base.update(kw)
     return SpectralConfig(**base)
 
 
 def test_tiny_run_rows_and_outputs(tmp_path):
-    result = run(_tiny(out=str(tmp_path)))
-    assert [r["graph"] for r in result["runs"]] == ["cycle:6", "path:5"]
+    result = run(_tiny(out=str(tmp_path), heldout_graphs=("random-tree:7:3",), heldout_seeds=2))
+    assert [(r["graph"], r["graph_set"], r["seed"]) for r in result["runs"]] == [
+        ("cycle:6", "paper", 0),
+        ("path:5", "paper", 0),
+        ("random-tree:7:3", "held-out", 0),
+        ("random-tree:7:3", "held-out", 1),
+    ]
     for r in result["runs"]:
         assert [h["step"] for h in r["history"]] == [0, 20, 40]
-        assert r["predicted_rank"] == (3 if r["graph"] == "cycle:6" else 2)
+        assert r["predicted_rank"] == {"cycle:6": 3, "path:5": 2}.get(
+            r["graph"], r["predicted_rank"]
+        )
         assert 1.0 <= r["effective_rank"] <= r["n"]
     assert set(result["lemma5_fd_relative_error"]) == {"cycle:6", "path:5"}
     assert result["cycle_spectrum_max_error"] < 1e-10
     rows = [json.loads(x) for x in (tmp_path / "results.jsonl").read_text().splitlines()]
-    assert len(rows) == 2 and "history" not in rows[0]["metrics"]
+    assert len(rows) == 4 and "history" not in rows[0]["metrics"]
     assert (tmp_path / "spectral.png").stat().st_size > 0
-    assert "| cycle:6 | 0 | 3 |" in (tmp_path / "summary.md").read_text()
+    assert "| cycle:6 | paper | 0 | 3 |" in (tmp_path / "summary.md").read_text()
+
+
+def test_random_tree_is_a_seeded_tree():
+    t = random_tree(30, 4)
+    assert t.n == 30 and t.name == "random-tree:30:4"
+    assert t.m == 29 and t.is_connected()  # n - 1 edges, connected: a tree
+    np.testing.assert_array_equal(t.edges, random_tree(30, 4).edges)
+    assert not np.array_equal(t.edges, random_tree(30, 5).edges)
+    assert experiment_graph("random-tree:30:4").name == t.name
+    for bad in ("random-tree:30", "random-tree:x:1", "random-tree:2:0"):
+        with pytest.raises(ValueError):
+            experiment_graph(bad)
 
 
 def test_lemma5_check_detects_a_wrong_gradient(monkeypatch):
@@ -45,7 +72,17 @@ def test_lemma5_check_detects_a_wrong_gradient(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "bad", [{"steps": 0}, {"dim": 0}, {"seeds": 0}, {"lr": 0.0}, {"graphs": ("nope:3",)}]
+    "bad",
+    [
+        {"steps": 0},
+        {"dim": 0},
+        {"seeds": 0},
+        {"heldout_seeds": 0},
+        {"lr": 0.0},
+        {"graphs": ("nope:3",)},
+        {"graphs": ()},
+        {"heldout_graphs": ("random-tree:1:0",)},
+    ],
 )
 def test_bad_configs_raise(bad):
     with pytest.raises(ValueError):

@@ -7,20 +7,20 @@ import dataclasses
 import time
 from pathlib import Path
 
-from empirical.experiments.spectral.config import NAME, SpectralConfig
+from empirical.experiments.spectral.config import NAME, SpectralConfig, experiment_graph
 from empirical.experiments.spectral.figures import save_figure
 from empirical.experiments.spectral.metrics import cycle_spectrum_error, lemma5_fd_error
 from empirical.experiments.spectral.report import summary_markdown
 from empirical.results import atomic_write_jsonl, atomic_write_text, check_out_dir, record
-from memtheory import graphs as G
 from memtheory import spectral
 
 HISTORY_KEYS = ("step", "effective_rank", "energy_outside", "max_angle_deg", "cv_norm", "loss")
 
 
-def dynamics_row(spec: str, seed: int, config: SpectralConfig) -> dict:
-    """One graph and seed: predicted rank, first and last record of the dynamics, history."""
-    g = G.parse_graph(spec)
+def dynamics_row(spec: str, seed: int, config: SpectralConfig, graph_set: str = "paper") -> dict:
+    """One graph and seed: predicted rank, first and last record of the dynamics, history.
+    ``graph_set`` is ``paper`` (the paper's graphs) or ``held-out`` (the rank rule's test)."""
+    g = experiment_graph(spec)
     _, recs = spectral.node2vec_dynamics(
         g,
         d=config.dim,
@@ -33,6 +33,7 @@ def dynamics_row(spec: str, seed: int, config: SpectralConfig) -> dict:
     first, last = recs[0], recs[-1]
     return {
         "graph": g.name,
+        "graph_set": graph_set,
         "n": g.n,
         "seed": seed,
         "predicted_rank": spectral.predicted_rank(g),
@@ -50,7 +51,8 @@ def dynamics_row(spec: str, seed: int, config: SpectralConfig) -> dict:
 def run(config: SpectralConfig) -> dict:
     """Run the dynamics on every graph and seed; return per-run rows and their histories.
 
-    Keys: ``config``, ``runs`` (one row per graph and seed, :func:`dynamics_row`),
+    Keys: ``config``, ``runs`` (one row per graph and seed, :func:`dynamics_row`, the paper's
+    graphs then the held-out ones),
     ``lemma5_fd_relative_error`` (per graph), ``cycle_spectrum_max_error``, ``wall_time``.
     """
     from tqdm.auto import tqdm
@@ -60,16 +62,22 @@ def run(config: SpectralConfig) -> dict:
     if config.out:
         check_out_dir(config.out)
     t0 = time.perf_counter()
-    jobs = [(spec, s) for spec in config.graphs for s in range(config.seeds)]
+    jobs = [(spec, s, "paper") for spec in config.graphs for s in range(config.seeds)]
+    jobs += [
+        (spec, s, "held-out") for spec in config.heldout_graphs for s in range(config.heldout_seeds)
+    ]
     runs = [
-        dynamics_row(spec, seed, config)
-        for spec, seed in tqdm(jobs, desc="node2vec dynamics", disable=not config.progress)
+        dynamics_row(spec, seed, config, graph_set)
+        for spec, seed, graph_set in tqdm(
+            jobs, desc="node2vec dynamics", disable=not config.progress
+        )
     ]
     result = {
         "config": dataclasses.asdict(config),
         "runs": runs,
         "lemma5_fd_relative_error": {
-            spec: lemma5_fd_error(G.parse_graph(spec), eps=config.fd_eps) for spec in config.graphs
+            spec: lemma5_fd_error(experiment_graph(spec), eps=config.fd_eps)
+            for spec in config.graphs
         },
         "cycle_spectrum_max_error": cycle_spectrum_error(15),
         "wall_time": time.perf_counter() - t0,
