@@ -263,6 +263,8 @@ def test_run_tiny_returns_documented_keys(tmp_path):
     assert (tmp_path / "capacity.png").stat().st_size > 0
     text = (tmp_path / "summary.md").read_text()
     assert "d^2/(N ln N)" in text and "Does not reproduce" in text
+    assert result["trained_linear"]["per_d"][0]["facts_std"] is None  # one seed: no spread
+    assert "n/a (1 seed)" in text and result["outer_product"]["per_d"][0]["facts_std"] >= 0
 
 
 def test_predicates_are_deterministic():

@@ -98,8 +98,9 @@ _claim(
         "regime",
         "2 is a large-d limit; at the reachable d = 8..32 (Adam lr 1, 2048 steps, 2 seeds) the "
         "fitted constant is 1.03 (-49 %) and the per-d constant still rises with d: 0.86, "
-        "0.98, 0.95, 1.00, 1.04 at d = 8, 12, 16, 24, 32; the paper profile (d to 256) needs "
-        "a GPU",
+        "0.98, 0.95, 1.00, 1.04 at d = 8, 12, 16, 24, 32, then 1.10 and 1.13 at d = 48 and 64 "
+        "(1 seed, same budget, docs/experiments/capacity.md); the paper profile (d to 256) "
+        "needs a GPU",
     ),
 )
 _claim(

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 
+def _sd(sd) -> str:
+    return "n/a (1 seed)" if sd is None else f"{sd:.1f}"
+
+
 def _word(v: dict) -> str:
     return "reproduces" if v["reproduces"] else "does NOT reproduce"
 
@@ -67,7 +71,7 @@ def summary_markdown(result: dict) -> str:
         "",
         "## Per dimension",
         "",
-        "| memory | size | N (mean) | N (std) | predicted N | ratio (mean) |",
+        "| memory | size | N (mean) | N (sd over seeds) | predicted N | ratio (mean) |",
         "|---|---|---|---|---|---|",
     ]
     for name, rows in (("outer product", o["per_d"]), ("trained linear", t["per_d"])) + (
@@ -75,7 +79,7 @@ def summary_markdown(result: dict) -> str:
     ):
         for row in rows:
             lines.append(
-                f"| {name} | {row['size']} | {row['facts_mean']:.1f} | {row['facts_std']:.1f} |"
+                f"| {name} | {row['size']} | {row['facts_mean']:.1f} | {_sd(row['facts_std'])} |"
                 f" {row['predicted_facts']:.1f} | {row['ratio_mean']:.3f} |"
             )
     for c in result["lr_check"]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from empirical.claims import Spread
 from empirical.experiments.capacity.config import NAME, CapacityConfig
 from empirical.experiments.capacity.figures import save_figures
 from empirical.experiments.capacity.metrics import (
@@ -148,16 +149,18 @@ def _point(memory, d, m, seed, n, pred, evaluations, lr) -> dict:
 
 
 def _per_size(rows, key):
+    """Per size: mean facts, their seed-to-seed sd (``Spread``, ``ddof = 1``; None for one
+    seed), mean ratio and the predicted facts."""
     out = []
     for size in sorted({key(r) for r in rows}):
         sel = [r for r in rows if key(r) == size]
-        facts = np.array([r["facts"] for r in sel], dtype=float)
+        facts = Spread.of([r["facts"] for r in sel])
         ratios = np.array([r["ratio"] for r in sel], dtype=float)
         out.append(
             {
                 "size": size,
-                "facts_mean": float(facts.mean()),
-                "facts_std": float(facts.std(ddof=1)) if len(sel) > 1 else 0.0,
+                "facts_mean": facts.mean,
+                "facts_std": facts.sd if facts.n > 1 else None,
                 "ratio_mean": float(ratios.mean()),
                 "predicted_facts": sel[0]["predicted_facts"],
             }
