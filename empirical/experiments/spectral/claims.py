@@ -63,11 +63,10 @@ register(
         tolerance_reason="the entropy-based effective rank counts a slowly decaying direction "
         "fractionally; one unit separates collapse to the predicted rank from collapse to "
         "another (init ~n)",
-        symbolic_check="spectral.lemma5_gradient",
         not_reproducing=NotReproducing(
             "refuted",
             "measured at the released setting (dim 100, lr 0.01, 10^4 steps; effective rank, "
-            "mean of 3 seeds, seed spread <= 0.05) it holds on 2 of the 7 held-out graphs "
+            "mean of 3 seeds, seed spread <= 0.06) it holds on 2 of the 7 held-out graphs "
             "(grid:3x3 2.40 for rule 3, grid:3x5 2.82 for 2) and fails on 5: random:16x3:2 3.84 "
             "for 2, random:20x4:2 5.07 for 2, random-tree:12:0 3.11 for 2, random-tree:16:1 "
             "4.01 for 2, grid:6x6 4.55 for 3; random graphs kept their extra directions to "
