@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 
 from memtheory import graphs as G
-from memtheory.checks import as_int
+from memtheory.checks import as_float, as_int
 from memtheory.graphs import TINY_GRAPHS
 
 NAME = "spectral"
@@ -82,6 +82,10 @@ class SpectralConfig:
                 raise ValueError(f"{name} must be an integer >= 1, got {getattr(self, name)}")
         if not self.lr > 0:
             raise ValueError(f"lr must be > 0, got {self.lr}")
+        as_float("init_std", self.init_std, 0.0, None, low_open=True)
+        as_float("fd_eps", self.fd_eps, 0.0, 1e-2, low_open=True)
+        if self.out is not None and (not isinstance(self.out, str) or not self.out.strip()):
+            raise ValueError(f"out must be a folder path or None, got {self.out!r}")
 
 
 # rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
