@@ -347,3 +347,22 @@ def test_claims_tolerance_is_the_configs():
 
     for name, profile in cfg.PROFILES.items():
         assert profile.tolerance == claims.TOL, name
+
+
+def test_rerun_with_out_resumes_from_stored_points(tmp_path, monkeypatch):
+    config = _tiny_config(out=str(tmp_path), mlp_sizes=())
+    first = capacity_run.run(config)
+    stored = (tmp_path / capacity_run.STORE).read_text().splitlines()
+    assert len(stored) == len(first["points"])
+
+    def boom(*args, **kwargs):
+        raise AssertionError("measured again instead of resuming")
+
+    monkeypatch.setattr(capacity_run, "outer_product_stores", boom)
+    monkeypatch.setattr(capacity_run, "trained_linear_stores", boom)
+    again = capacity_run.run(config)
+    assert again["points"] == json.loads(json.dumps(first["points"]))
+    assert again["outer_product"]["constant"] == first["outer_product"]["constant"]
+    # another config does not take the stored points
+    with pytest.raises(AssertionError, match="measured again"):
+        capacity_run.run(_tiny_config(out=str(tmp_path), mlp_sizes=(), threshold=0.9))

@@ -24,12 +24,25 @@ from empirical.experiments.capacity.metrics import (
 )
 from empirical.experiments.capacity.report import summary_markdown
 from empirical.models import assoc_memory as am
-from empirical.results import atomic_write_jsonl, atomic_write_text, check_out_dir, record
+from empirical.results import (
+    append_jsonl,
+    atomic_write_jsonl,
+    atomic_write_text,
+    check_out_dir,
+    read_jsonl,
+    record,
+    to_jsonable,
+    versions,
+)
 from memtheory import capacity as theory
 
 
 def run(config: CapacityConfig) -> dict:
     """Measure the capacities and fit the constants. Pure: same config, same numbers (CPU).
+
+    With ``config.out`` set, each measured boundary is appended to ``out/points.jsonl`` as it
+    is measured, and a rerun with the same config (and package versions) takes the stored
+    boundaries instead of measuring them again (resume after an interruption).
 
     Returns a dict with keys ``config``, ``points`` (one row per measured boundary: ``memory``,
     ``d``, ``m``, ``seed``, ``facts``, ``ratio`` = d^2/(N ln N) or m d / N, ``predicted_facts``,
@@ -51,60 +64,82 @@ def run(config: CapacityConfig) -> dict:
     torch.set_num_threads(config.threads)
     linear_train = am.TrainConfig(config.linear_steps, config.linear_lr, config.check_every)
     mlp_train = am.TrainConfig(config.mlp_steps, config.mlp_lr, config.check_every)
+
+    def outer(d, seed):
+        pred = theory.outer_product_capacity(d, criterion="all", model="gaussian")
+        n, ev = largest_true(
+            lambda n: outer_product_stores(n, d, seed, config.threshold, config.embeddings),
+            start=max(2, round(pred)),
+            lo=2,
+        )
+        return _point("outer_product", d, None, seed, n, pred, ev, None)
+
+    def trained(d, seed, train, memory):
+        pred = theory.trained_linear_capacity(d)
+        return _trained_point(d, seed, pred, train, config, device, memory=memory)
+
+    def mlp(d, m, seed):
+        pred = theory.mlp_capacity(m, d, answers=config.mlp_answers)
+        n, ev = largest_true(
+            lambda n: mlp_stores(
+                n,
+                d,
+                m,
+                config.mlp_answers,
+                seed,
+                mlp_train,
+                config.threshold,
+                config.embeddings,
+                device,
+            ),
+            start=max(2, round(pred)),
+            lo=2,
+            rel_tol=config.rel_tol,
+            grow=1.25,
+        )
+        return _point("mlp", d, m, seed, n, pred, ev, config.mlp_lr)
+
+    # every boundary to measure, keyed like the points it makes (resume matches on the key)
+    tasks = [
+        (("outer_product", d, None, s, None), lambda d=d, s=s: outer(d, s))
+        for d in config.outer_dims
+        for s in range(config.seeds)
+    ]
+    tasks += [
+        (
+            ("trained_linear", d, None, s, config.linear_lr),
+            lambda d=d, s=s: trained(d, s, linear_train, "trained_linear"),
+        )
+        for d in config.trained_dims
+        for s in range(config.trained_seeds)
+    ]
+    tasks += [
+        (
+            ("lr_check", config.lr_check_dim, None, 0, lr),
+            lambda lr=lr: trained(
+                config.lr_check_dim, 0, dataclasses.replace(linear_train, lr=lr), "lr_check"
+            ),
+        )
+        for lr in config.lr_check
+    ]
+    tasks += [
+        (("mlp", d, m, s, config.mlp_lr), lambda d=d, m=m, s=s: mlp(d, m, s))
+        for d, m in config.mlp_sizes
+        for s in range(config.trained_seeds)
+    ]
+    store = Path(config.out) / STORE if config.out else None
+    done = _stored_points(store, config)
     points = []
-    n_jobs = (
-        len(config.outer_dims) * config.seeds
-        + len(config.trained_dims) * config.trained_seeds
-        + len(config.mlp_sizes) * config.trained_seeds
-        + len(config.lr_check)
-    )
-    bar = tqdm(total=n_jobs, desc="capacity", disable=None, leave=False)
+    bar = tqdm(total=len(tasks), desc="capacity", disable=None, leave=False)
     try:
-        for d in config.outer_dims:
-            pred = theory.outer_product_capacity(d, criterion="all", model="gaussian")
-            for seed in range(config.seeds):
-                n, ev = largest_true(
-                    lambda n, d=d, s=seed: outer_product_stores(
-                        n, d, s, config.threshold, config.embeddings
-                    ),
-                    start=max(2, round(pred)),
-                    lo=2,
-                )
-                points.append(_point("outer_product", d, None, seed, n, pred, ev, None))
-                bar.update()
-        for d in config.trained_dims:
-            pred = theory.trained_linear_capacity(d)
-            for seed in range(config.trained_seeds):
-                points.append(_trained_point(d, seed, pred, linear_train, config, device))
-                bar.update()
-        for lr in config.lr_check:
-            d = config.lr_check_dim
-            pred = theory.trained_linear_capacity(d)
-            alt = dataclasses.replace(linear_train, lr=lr)
-            points.append(_trained_point(d, 0, pred, alt, config, device, memory="lr_check"))
+        for key, measure in tasks:
+            point = done.get(key)
+            if point is None:
+                point = measure()
+                if store is not None:
+                    append_jsonl(store, {"config": _store_config(config), "point": point})
+            points.append(point)
             bar.update()
-        for d, m in config.mlp_sizes:
-            pred = theory.mlp_capacity(m, d, answers=config.mlp_answers)
-            for seed in range(config.trained_seeds):
-                n, ev = largest_true(
-                    lambda n, d=d, m=m, s=seed: mlp_stores(
-                        n,
-                        d,
-                        m,
-                        config.mlp_answers,
-                        s,
-                        mlp_train,
-                        config.threshold,
-                        config.embeddings,
-                        device,
-                    ),
-                    start=max(2, round(pred)),
-                    lo=2,
-                    rel_tol=config.rel_tol,
-                    grow=1.25,
-                )
-                points.append(_point("mlp", d, m, seed, n, pred, ev, config.mlp_lr))
-                bar.update()
     finally:
         bar.close()
         torch.set_num_threads(old_threads)
@@ -115,6 +150,30 @@ def run(config: CapacityConfig) -> dict:
     if config.out:
         write_outputs(result, config.out)
     return result
+
+
+STORE = "points.jsonl"  # one line per measured boundary, appended as it is measured
+
+
+def _store_config(config: CapacityConfig) -> dict:
+    """What a stored point depends on: the config without ``out``, and the code's versions."""
+    cfg = {k: v for k, v in dataclasses.asdict(config).items() if k != "out"}
+    return to_jsonable({"config": cfg, "versions": versions()})
+
+
+def _point_key(p: dict) -> tuple:
+    return (p["memory"], p["d"], p["m"], p["seed"], p["lr"])
+
+
+def _stored_points(store: Path | None, config: CapacityConfig) -> dict:
+    """Points of an interrupted run with the same config and versions, by key (resume).
+
+    A store made by different code with the same versions is not detected: delete
+    ``points.jsonl`` after changing the measurement code."""
+    if store is None:
+        return {}
+    want = _store_config(config)
+    return {_point_key(r["point"]): r["point"] for r in read_jsonl(store) if r["config"] == want}
 
 
 def _trained_point(d, seed, pred, train, config, device, memory="trained_linear"):
