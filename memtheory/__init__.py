@@ -4,7 +4,7 @@ Submodules are imported on demand so that ``import memtheory`` stays fast and ne
 torch, sympy or matplotlib::
 
     from memtheory import graphs, spectral, eigensolvers, geometry, capacity, scaling, dynamics
-    from memtheory import teleport
+    from memtheory import teleport, normalization
 """
 
 import importlib
@@ -19,6 +19,7 @@ _SUBMODULES = (
     "scaling",
     "dynamics",
     "teleport",
+    "normalization",
 )
 __all__ = list(_SUBMODULES)
 
