@@ -283,3 +283,18 @@ def test_submitit_local_executor_runs_and_resumes(tmp_path):
         r["error"] for r in serial["cells"]
     )
     assert exp.run(config)["resumed"] == 16
+
+
+def test_cli_rejects_bad_flags_before_training(tmp_path):
+    def cli(*argv):
+        return subprocess.run(
+            [sys.executable, "-m", "empirical.experiments.scaling_trained", *argv],
+            capture_output=True,
+            text=True,
+        )
+
+    r = cli("--profile", "paper")  # submitit without --out
+    assert r.returncode == 2 and "needs out" in r.stderr
+    r = cli("--shard", "3", "--num-shards", "2", "--out", str(tmp_path / "x"))
+    assert r.returncode == 2 and "shard" in r.stderr
+    assert not (tmp_path / "x" / "cells").exists()

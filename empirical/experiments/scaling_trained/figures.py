@@ -45,13 +45,25 @@ def save_figures(result: dict, out: Path) -> list[Path]:
         fams = _families(result, key)
         if not fams:
             continue
-        fig, ax = new_figure(figsize=(7, 4.5))
+        fig, ax = new_figure(figsize=(11, 5))
         for e in fams:
             gs, xs, color = _error_bars(ax, e, groups, along)
             if all(g["sgd_scheme"] is not None for g in gs):
                 ax.plot(xs, [g["sgd_scheme"] for g in gs], "--", color=color, alpha=0.7)
             if along == "samples":
                 ax.plot(xs, [g["floor"] for g in gs], ":", color="k")
+        beta = result["summary"].get("asymptotic_T_exponent")
+        if along == "samples" and beta:
+            xs = np.array(sorted({v for e in fams for v in e["values"]}), dtype=float)
+            y0 = max(e["means"][0] for e in fams)
+            ax.plot(
+                xs,
+                y0 * (xs / xs[0]) ** -beta,
+                "-.",
+                color="gray",
+                lw=2,
+                label=f"slope -(1 - 1/alpha) = -{beta:g}",
+            )
         if along == "samples":
             ax.plot([], [], ":", color="k", label="floor (1-1/M) sum p (1-p)^T")
         ax.plot([], [], "--", color="gray", label="SGD as a scheme (step lr/B)")
@@ -59,7 +71,7 @@ def save_figures(result: dict, out: Path) -> list[Path]:
         ax.set_yscale("log")
         ax.set_xlabel(xlabel)
         ax.set_ylabel("population error")
-        ax.legend(fontsize=6)
+        ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.01, 0.5))
         fig.tight_layout()
         paths.append(atomic_save_figure(fig, out / name, dpi=120))
     pairs = result["summary"]["optimizer_pairs"]
