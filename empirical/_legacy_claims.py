@@ -21,8 +21,6 @@ KINDS = {
     "geom.node2vec-numerical-rank": Kind.MODEL,
     "geom.node2vec-rank-collapse": Kind.MODEL,
     "pathstar.transient-is-prior": Kind.EXTENSION,
-    "scaling.power-T-finite-size": Kind.MODEL,
-    "scaling.uniform-d-exponent": Kind.MODEL,
     "tiny.node2vec-torch-exact": Kind.DERIVATION,
 }
 NOT_REPRODUCING = {
@@ -72,10 +70,6 @@ NOT_REPRODUCING = {
     ),
     "pathstar.pauses-converge-faster": NotReproducing(
         Category.BUDGET, "one seed, log-spaced evaluation; not yet measured at the paper's setting"
-    ),
-    "scaling.power-T-exponent-asymptotic": NotReproducing(
-        Category.REGIME,
-        "the exponent is the infinite-d limit; at d = 1000 the error sits on the finite-d floor",
     ),
     "geom.node2vec-numerical-rank": NotReproducing(
         Category.REFUTED,
