@@ -16,8 +16,6 @@ KINDS = {
     "recall.seq-init-plateau": Kind.DERIVATION,
     "imbalance.reduced-model-exact": Kind.DERIVATION,
     "pathstar.transient-is-prior": Kind.EXTENSION,
-    "scaling.power-T-finite-size": Kind.MODEL,
-    "scaling.uniform-d-exponent": Kind.MODEL,
     "tiny.node2vec-torch-exact": Kind.DERIVATION,
 }
 NOT_REPRODUCING = {
@@ -62,10 +60,6 @@ NOT_REPRODUCING = {
     ),
     "pathstar.pauses-converge-faster": NotReproducing(
         Category.BUDGET, "one seed, log-spaced evaluation; not yet measured at the paper's setting"
-    ),
-    "scaling.power-T-exponent-asymptotic": NotReproducing(
-        Category.REGIME,
-        "the exponent is the infinite-d limit; at d = 1000 the error sits on the finite-d floor",
     ),
     "tiny.memorize-all": NotReproducing(
         Category.BUDGET,

@@ -26,6 +26,8 @@ EXPECTED_NOT_REPRODUCING = {
     "recall.sweep-facts-per-param": "budget",
     "recall.tradeoff-capacity-fit": "budget",
     "scaling.power-T-exponent-asymptotic": "regime",
+    "scaling_trained.sgd-scheme-agrees": "refuted",
+    "scaling_trained.sgd-scheme-misses": "refuted",
     "tiny.assoc-before-geometry": "budget",
     "tiny.memorize-all": "budget",
 }
