@@ -109,3 +109,25 @@ def test_importing_the_topic_loads_no_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_topic_figures_leave_the_users_backend_and_pyplot_alone(tmp_path):
+    code = f"""
+import matplotlib
+matplotlib.use("svg")
+import matplotlib.pyplot as plt
+from empirical.experiments.capacity.figures import save_figures
+from empirical.experiments.spectral.figures import save_figure
+h = [{{"step": s, "effective_rank": 3.0, "energy_outside": 0.1}} for s in (0, 10)]
+save_figure({{"runs": [{{"graph": "cycle:5", "seed": 0, "predicted_rank": 3, "history": h}}]}},
+            {str(tmp_path / "s.png")!r})
+pts = [{{"memory": k, "facts": n, "d": 8, "m": 8}}
+       for k in ("outer_product", "trained_linear", "mlp") for n in (10, 20)]
+c = {{"predicted_constant": 1.0, "constant": 1.1}}
+save_figures({{"points": pts, "outer_product": c, "trained_linear": c,
+               "mlp": dict(c, answers=32)}}, {str(tmp_path)!r})
+print(matplotlib.get_backend(), plt.get_fignums())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["svg", "[]"]
+    assert (tmp_path / "s.png").stat().st_size > 0 and (tmp_path / "capacity.png").exists()
