@@ -131,3 +131,12 @@ print(matplotlib.get_backend(), plt.get_fignums())
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["svg", "[]"]
     assert (tmp_path / "s.png").stat().st_size > 0 and (tmp_path / "capacity.png").exists()
+
+
+@pytest.mark.slow
+def test_quick_profile_end_to_end(tmp_path):
+    assert cli.main(["--profile", "quick", "--out", str(tmp_path)]) == 0
+    for name in ("results.jsonl", "summary.md", "spectral.png"):
+        assert (tmp_path / name).exists()
+    rows = [json.loads(x) for x in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert {r["metrics"]["graph_set"] for r in rows} == {"paper", "held-out"}
