@@ -4,7 +4,7 @@ Submodules are imported on demand so that ``import memtheory`` stays fast and ne
 torch, sympy or matplotlib::
 
     from memtheory import graphs, spectral, eigensolvers, geometry, capacity, scaling, dynamics
-    from memtheory import teleport, normalization
+    from memtheory import teleport, normalization, multi_index
 """
 
 import importlib
@@ -20,6 +20,7 @@ _SUBMODULES = (
     "dynamics",
     "teleport",
     "normalization",
+    "multi_index",
 )
 __all__ = list(_SUBMODULES)
 
