@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from memtheory.checks import as_int
+from memtheory.checks import as_float, as_int
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,13 @@ class Config:
     dims: tuple = (64, 128, 256)
     slope_links: tuple = ("z1z2",)
     seeds: int = 3
+    finite_links: tuple = ("z1+z1z2",)
+    finite_d: int = 200
+    finite_seeds: int = 3
+    finite_lr: float = 0.02
+    finite_steps: int = 300
+    finite_batch: int = 500
+    finite_fit_batch: int = 2000
     out: str | None = None
 
     def __post_init__(self):
@@ -28,6 +35,17 @@ class Config:
         for name in (*self.links, *self.slope_links):
             if name not in LINKS:
                 raise ValueError(f"links must be among {sorted(LINKS)}, got {name!r}")
+        as_int("finite_d", self.finite_d, 2, 100_000)
+        as_int("finite_seeds", self.finite_seeds, 2, 1000)
+        as_int("finite_steps", self.finite_steps, 1, 10**7)
+        as_int("finite_batch", self.finite_batch, 1, 10**6)
+        as_int("finite_fit_batch", self.finite_fit_batch, 10, 10**7)
+        as_float("finite_lr", self.finite_lr, 0.0, 1.0, low_open=True)
+        if self.finite_d * max(self.finite_batch, self.finite_fit_batch) * 8 > 1 << 30:
+            raise ValueError("finite_d x finite_fit_batch is above 1 GiB of float64")
+        for name in self.finite_links:
+            if name not in LINKS:
+                raise ValueError(f"finite_links must be among {sorted(LINKS)}, got {name!r}")
         dims = tuple(as_int("dims", d, 4, 10**8) for d in self.dims)
         if len(dims) < 2 or list(dims) != sorted(set(dims)):
             raise ValueError(f"dims must be at least two increasing dimensions, got {self.dims}")
@@ -41,9 +59,15 @@ PROFILES = {
         dims=(256, 512, 1024, 2048, 4096),
         slope_links=("z1z2", "z1+He3(z2)"),
         seeds=10,
+        finite_links=("z1+z1z2", "z1z2"),
+        finite_seeds=10,
+        finite_lr=0.005,
+        finite_steps=2000,
+        finite_batch=2000,
+        finite_fit_batch=20000,
     ),
 }
-EXPECTED_SECONDS = {"quick": 90.0, "paper": 3600.0}
+EXPECTED_SECONDS = {"quick": 150.0, "paper": 3600.0}
 
 
 def add_arguments(parser) -> None:

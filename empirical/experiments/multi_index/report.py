@@ -31,5 +31,10 @@ def summary_markdown(result: dict) -> str:
             f"- {link}: d = {cfg['dims']}: {[round(m, 3) for m in med]}; log-log slope "
             f"{slope:.3f} (derived here: {PREDICTED_SLOPE.get(link, float('nan')):g})"
         )
+    for r in result.get("finite", []):
+        lines.append(
+            f"- online SGD at d = {r['d']} ({r['link']}): largest gap to the flow's singular "
+            f"values {r['max_abs_gap']:.3g} = {r['gap_in_se']:.3g} (standard error + lr)"
+        )
     lines += ["", f"wall time {result['wall_time']:.1f} s", ""]
     return "\n".join(lines)

@@ -59,8 +59,17 @@ def run(config: Config) -> dict:
             for s in range(config.seeds):
                 row = flow_row(link, "two-timescale", d, s)
                 escape.append({"link": link, "d": d, "seed": s, "escape_time": row["drops"][-1]})
+    from empirical.experiments.multi_index.finite import compare_with_flow
+
+    finite = [compare_with_flow(link, "two-timescale", config) for link in config.finite_links]
     result = to_jsonable(
-        {"config": config, "flows": flows, "escape": escape, "wall_time": time.perf_counter() - t0}
+        {
+            "config": config,
+            "flows": flows,
+            "escape": escape,
+            "finite": finite,
+            "wall_time": time.perf_counter() - t0,
+        }
     )
     if config.out:
         from empirical.experiments.multi_index.figures import save_figures

@@ -24,10 +24,15 @@ def _escape(times):
     ]
 
 
-def _result(flows=None, escape=None):
+def _finite(gap):
+    return [{"link": "z1+z1z2", "d": 200, "gap_in_se": gap, "max_abs_gap": 0.05}]
+
+
+def _result(flows=None, escape=None, finite=None):
     return {
         "flows": flows or [_flow("z1+z1z2"), _flow("z1z2")],
         "escape": escape or _escape((8.0, 16.0, 32.0)),
+        "finite": finite or _finite(1.1),
     }
 
 
@@ -40,6 +45,7 @@ CASES = {
         _result(),
         _result(flows=[_flow("z1+z1z2", between=(0.5,))]),
     ),
+    "multi_index.finite-sample-matches": (_result(), _result(finite=_finite(9.0))),
     "multi_index.escape-slope": (
         _result(),
         _result(escape=_escape((8.0, 9.0, 10.0))),
