@@ -59,6 +59,8 @@ def test_group_losses_weight_items_within_a_group():
         dict(memory_dim=4, memory_inputs=8),
         dict(problems=("tiered", "cifar")),
         dict(problems=()),
+        dict(methods=("gd", "lbfgs")),
+        dict(fixed_lr=(("gd", -1.0),)),
         dict(seeds=0),
     ],
 )
@@ -113,6 +115,17 @@ def test_one_problem_runs_alone():
     }
 
 
+def test_gd_alone_at_a_fixed_step_skips_the_grid():
+    from empirical.experiments.heavy_tailed.run import run
+
+    cfg = dataclasses.replace(
+        TINY, problems=("tiered",), methods=("gd",), fixed_lr=(("gd", 0.5),), grid_gd=(9.0, 9.0)
+    )
+    result = run(cfg)  # a grid step of 1e9 diverges: only the fixed step can have run
+    assert result["results"]["tiered"]["lr"] == {"gd": 0.5}
+    assert {c["id"] for c in result["claims"]} == {"reduced-model-exact", "tiered-gd-rare-slow"}
+
+
 def test_reduced_model_is_reproduced_exactly():
     from empirical.experiments.heavy_tailed.run import reduced_model_errors
 
@@ -132,3 +145,22 @@ def test_quick_profile_runs():
     result = run(PROFILES["quick"])
     verdicts = {c["id"]: c["verdict"] for c in result["claims"]}
     assert verdicts["reduced-model-exact"] == "holds"
+
+
+def test_lag_removed_limits():
+    from empirical.experiments.heavy_tailed.claims import lag_removed
+
+    assert lag_removed(1.0, 30.0) == 1.0  # every group together
+    assert lag_removed(30.0, 30.0) == 0.0  # as far behind as GD
+    assert abs(lag_removed(30.0**0.5, 30.0) - 0.5) < 1e-12
+    assert lag_removed(2.0, 1.0) != lag_removed(2.0, 1.0)  # GD without a lag: nan
+
+
+def test_cpu_runs_parse_and_reject_a_bad_name(capsys):
+    from empirical.experiments.heavy_tailed.cpu_runs import CPU_RUNS, main
+
+    assert CPU_RUNS["tiered-m7"].m == 7
+    with pytest.raises(SystemExit) as exc:
+        main(["no-such-run", "--out", "x"])
+    assert exc.value.code == 2
+    assert "no-such-run" in capsys.readouterr().err

@@ -30,6 +30,8 @@ class HeavyTailedConfig:
     reduced_classes: int = 15
     reduced_steps: int = 200
     problems: tuple = PROBLEMS  # which problems to train (all three by default)
+    methods: tuple = METHODS  # which optimizers to train (all three by default)
+    fixed_lr: tuple = ()  # ((method, step size), ...): skip the grid for these optimizers
     seeds: int = 3
     seed: int = 0
     threads: int = 1
@@ -53,6 +55,12 @@ class HeavyTailedConfig:
         as_int("reduced_steps", self.reduced_steps, 1)
         if not self.problems or not set(self.problems) <= set(PROBLEMS):
             raise ValueError(f"problems must be a non-empty subset of {PROBLEMS}")
+        if not self.methods or not set(self.methods) <= set(METHODS):
+            raise ValueError(f"methods must be a non-empty subset of {METHODS}")
+        for pair in self.fixed_lr:
+            if len(pair) != 2 or pair[0] not in METHODS:
+                raise ValueError(f"fixed_lr must hold (method, step size) pairs, got {pair!r}")
+            as_float(f"fixed_lr[{pair[0]}]", pair[1], 0.0, low_open=True)
         as_int("seeds", self.seeds, 1)
         as_int("seed", self.seed, 0)
         as_int("threads", self.threads, 1)

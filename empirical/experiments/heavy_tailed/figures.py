@@ -21,6 +21,9 @@ def figure(result: dict, curves: dict, path) -> None:
     for i, problem in enumerate(problems):
         t = curves[f"{problem}_steps"]
         for j, method in enumerate(METHODS):
+            if f"{problem}_{method}" not in curves:
+                ax[i, j].set_visible(False)
+                continue
             gl = curves[f"{problem}_{method}"]
             G = gl.shape[1]
             for g in range(G):

@@ -13,10 +13,9 @@ TITLE = "Heavy-tailed class imbalance: GD vs Adam vs sign descent"
 
 def claim_rows(result: dict) -> list[dict]:
     """``result["claims"]``: one verdict row per claim of :mod:`.claims` whose problem ran."""
-    from empirical.experiments.heavy_tailed.claims import CLAIMS, problem_of
+    from empirical.experiments.heavy_tailed.claims import CLAIMS, applies
 
-    ran = set(result["results"])
-    return [outputs.claim_row(c, result) for c in CLAIMS if problem_of(c.id) in ran | {None}]
+    return [outputs.claim_row(c, result) for c in CLAIMS if applies(c.id, result["config"])]
 
 
 def notes(result: dict) -> list[str]:

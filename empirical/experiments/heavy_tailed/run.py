@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from empirical.experiments.heavy_tailed import report
-from empirical.experiments.heavy_tailed.config import METHODS, NAME, HeavyTailedConfig
+from empirical.experiments.heavy_tailed.config import NAME, HeavyTailedConfig
 from empirical.experiments.heavy_tailed.metrics import (
     grid,
     group_losses,
@@ -47,8 +47,8 @@ def _measure(c: HeavyTailedConfig) -> tuple[dict, dict]:
     for problem in c.problems:
         steps = c.steps if problem == "tiered" else c.memory_steps
         logs = np.arange(steps + 1)
-        lrs = {}
-        ratios = {k: [] for k in METHODS}
+        lrs = {m: float(lr) for m, lr in c.fixed_lr}
+        ratios = {k: [] for k in c.methods}
         for k in range(c.seeds):
             seed = c.seed + k
             if problem == "tiered":
@@ -56,7 +56,7 @@ def _measure(c: HeavyTailedConfig) -> tuple[dict, dict]:
             else:
                 prob = memory_problem(c, seed, problem.split("-")[1])
             items, params, weights, group, G = prob
-            for method in METHODS:
+            for method in c.methods:
                 if method not in lrs:  # chosen on the first seed
                     lr = select_lr(*prob, method, grids[method], steps, c.target_half_time)
                     lrs[method] = float(lr)
@@ -78,7 +78,7 @@ def _measure(c: HeavyTailedConfig) -> tuple[dict, dict]:
                     curves[f"{problem}_{method}"] = gl
             curves[f"{problem}_steps"] = logs
         results[problem] = {
-            "lr": lrs,
+            "lr": {m: lrs[m] for m in c.methods},
             "half_time_ratio": ratios,
             "steps": steps,
             "predicted_ratio": dict(zip(("gd", "sign"), predictions[problem], strict=True)),
