@@ -27,7 +27,12 @@ def notes(result: dict) -> list[str]:
         "there counts as steps+1 (the ratio is then a lower bound).",
         "Step size: per optimizer, from a half-decade grid on the first seed, the stable run "
         "(finite, total loss never above its initial value) whose most frequent group halves "
-        "closest to target_half_time steps.",
+        "closest to target_half_time steps"
+        + (
+            f"; fixed (no grid): {dict(result['config']['fixed_lr'])}."
+            if result["config"].get("fixed_lr")
+            else "."
+        ),
         "Inputs of the tiered data: i.i.d. U[0,1) (the authors' default generator).",
     ]
 
