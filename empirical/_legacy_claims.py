@@ -10,11 +10,7 @@ from empirical.claims import Claim as _Claim
 __all__ = ["Claim", "Outcome", "register"]
 
 KINDS = {
-    "gd.margin-recursion": Kind.DERIVATION,
-    "gd.hessian": Kind.DERIVATION,
-    "gd.reduced-map": Kind.DERIVATION,
     "recall.seq-init-plateau": Kind.DERIVATION,
-    "imbalance.reduced-model-exact": Kind.DERIVATION,
     "pathstar.transient-is-prior": Kind.EXTENSION,
     "tiny.node2vec-torch-exact": Kind.DERIVATION,
 }
@@ -34,24 +30,6 @@ NOT_REPRODUCING = {
     ),
     "distr.truncation-rho-0.2": NotReproducing(
         Category.UNCONFIRMED, "the paper's magnitude for rank-rho truncation is unconfirmed"
-    ),
-    "imbalance.tiered-adam-all-groups": NotReproducing(
-        Category.BUDGET,
-        "fixed half-time ratio threshold at the quick budget; the paper claims progress on every "
-        "tier",
-    ),
-    "imbalance.tiered-sign-all-groups": NotReproducing(
-        Category.BUDGET,
-        "fixed half-time ratio threshold at the quick budget; the paper claims progress on every "
-        "tier",
-    ),
-    "imbalance.memory-gaussian-adam-all-groups": NotReproducing(
-        Category.BUDGET,
-        "Gaussian unembeddings couple the classes; measured at the quick budget only",
-    ),
-    "imbalance.memory-gaussian-sign-all-groups": NotReproducing(
-        Category.BUDGET,
-        "Gaussian unembeddings couple the classes; measured at the quick budget only",
     ),
     "pathstar.backward-edges-reverse": NotReproducing(
         Category.BUDGET,
