@@ -18,6 +18,7 @@ from torch fits the same :class:`Problem` interface.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ __all__ = [
     "logistic_regression",
     "kkt_residual",
     "teleport",
+    "sublevel_ascent",
     "gd_teleport",
     "newton_minimize",
     "quadratic_max_grad_norm_sq",
@@ -155,9 +157,11 @@ def _restore(problem: Problem, x: np.ndarray, level: float, tol: float) -> np.nd
     return x - hi * g
 
 
-def teleport(
+def sublevel_ascent(
     problem: Problem,
     w,
+    objective: Callable[[np.ndarray], float],
+    objective_grad: Callable[[np.ndarray], np.ndarray],
     *,
     rho: float = 0.1,
     max_iter: int = 1000,
@@ -166,23 +170,15 @@ def teleport(
     beta: float = 0.5,
     max_backtracks: int = 25,
 ) -> TeleportResult:
-    """Sub-level-set teleport from ``w`` (sequential linearization, one HVP per iteration).
+    """Maximize ``objective`` h over the sub-level set :math:`\\{v: f(v) \\le f(w)\\}`.
 
-    Iteration (Sec. 4): with :math:`g = \\nabla f(x_t)`, :math:`q = \\nabla^2 f(x_t) g`, take the
-    ascent step :math:`\\rho q` and project it onto the linearized constraint
-    :math:`f(x_t) + \\langle g, d\\rangle \\le f(w)`:
-
-    .. math:: x_{t+1} = x_t + \\rho q - \\frac{(f(x_t) + \\rho\\langle q, g\\rangle - f(w))_+}
-              {\\lVert g\\rVert^2} g.
-
-    ``rho`` is relative: the first step is ``rho`` :math:`\\lVert g\\rVert^2/\\lVert q\\rVert^2`.
-    A step is kept when the exact-penalty merit
-    :math:`\\tfrac12\\lVert\\nabla f\\rVert^2 - \\mu (f - f(w))_+`, with :math:`\\mu` twice the
-    largest multiplier estimate :math:`\\langle q, g\\rangle/\\lVert g\\rVert^2` seen, increases;
-    otherwise :math:`\\rho` is multiplied by ``beta`` (at most ``max_backtracks`` times); after a
-    first-try success it is divided by ``beta``. Stops when :func:`kkt_residual` <= ``tol`` and
-    the constraint holds to ``feas_tol`` (relative to :math:`\\max(1, |f(w)|)`); a final
-    bisection along :math:`-\\nabla f` restores feasibility of the linearized iterate.
+    The solver of :func:`teleport` with a general ascent direction :math:`q = \nabla h`
+    (Sec. 4; the teleport step is :math:`h = \tfrac12\\lVert\nabla f\rVert^2`,
+    :math:`q = \nabla^2 f\\,\nabla f`): a projected step :math:`\rho q` on the linearized
+    constraint, backtracking on the exact-penalty merit :math:`h - \\mu (f - f(w))_+`, stop when
+    :math:`\\lVert P q\rVert / \\lVert q\rVert \\le` ``tol`` (``kkt_residual``) with the
+    constraint met, then a bisection along :math:`-\nabla f` back onto the set. ``grad_norm_sq``
+    of the result holds the objective's values per accepted iteration.
     """
     x = as_array("w", w, ndim=1).copy()
     if x.shape[0] != problem.dim:
@@ -197,10 +193,11 @@ def teleport(
     slack = feas_tol * max(1.0, abs(level))
     g = problem.grad(x)
     gn2 = float(g @ g)
-    history = [gn2]
-    if gn2 == 0.0:  # a stationary point: every direction is a KKT point
+    hx = float(objective(x))
+    history = [hx]
+    if gn2 == 0.0:  # a stationary point of f: every direction is a KKT point
         return TeleportResult(x, 0.0, 0.0, 0, True, np.asarray(history))
-    q = problem.hvp(x, g)
+    q = objective_grad(x)
     step = rho * gn2 / max(float(q @ q), 1e-300)
     mu = 0.0
     converged, it = False, 0
@@ -210,7 +207,7 @@ def teleport(
             converged, it = True, it - 1
             break
         mu = max(mu, 2.0 * abs(float(q @ g)) / gn2)
-        merit = 0.5 * gn2 - mu * max(fx - level, 0.0)
+        merit = hx - mu * max(fx - level, 0.0)
         first_step, accepted = step, False
         for _ in range(max_backtracks + 1):
             d = step * q
@@ -218,9 +215,8 @@ def teleport(
             if viol > 0:
                 d = d - (viol / gn2) * g
             x_new = x + d
-            g_new = problem.grad(x_new)
-            gn2_new = float(g_new @ g_new)
-            if 0.5 * gn2_new - mu * max(problem.f(x_new) - level, 0.0) > merit:
+            h_new = float(objective(x_new))
+            if h_new - mu * max(problem.f(x_new) - level, 0.0) > merit:
                 accepted = True
                 break
             step *= beta
@@ -228,15 +224,63 @@ def teleport(
             break  # no ascent at the smallest step: stop where we are
         if step == first_step:
             step /= beta
-        x, g, gn2 = x_new, g_new, gn2_new
-        history.append(gn2)
+        x, hx = x_new, h_new
+        g = problem.grad(x)
+        gn2 = float(g @ g)
+        history.append(hx)
         if gn2 == 0.0:
             break
-        q = problem.hvp(x, g)
+        q = objective_grad(x)
     x = _restore(problem, x, level, slack)
     g = problem.grad(x)
-    res = kkt_residual(g, problem.hvp(x, g))
+    res = kkt_residual(g, objective_grad(x))
     return TeleportResult(x, res, problem.f(x) - level, it, converged, np.asarray(history))
+
+
+def teleport(
+    problem: Problem,
+    w,
+    *,
+    rho: float = 0.1,
+    max_iter: int = 1000,
+    tol: float = 1e-8,
+    feas_tol: float = 1e-12,
+    beta: float = 0.5,
+    max_backtracks: int = 25,
+) -> TeleportResult:
+    """Sub-level-set teleport from ``w`` (sequential linearization, one HVP per iteration).
+
+    Iteration (Sec. 4): with :math:`g = \nabla f(x_t)`, :math:`q = \nabla^2 f(x_t) g`, take the
+    ascent step :math:`\rho q` and project it onto the linearized constraint
+    :math:`f(x_t) + \\langle g, d\rangle \\le f(w)`:
+
+    .. math:: x_{t+1} = x_t + \rho q - \frac{(f(x_t) + \rho\\langle q, g\rangle - f(w))_+}
+              {\\lVert g\rVert^2} g.
+
+    ``rho`` is relative: the first step is ``rho`` :math:`\\lVert g\rVert^2/\\lVert q\rVert^2`.
+    A step is kept when the exact-penalty merit
+    :math:`\tfrac12\\lVert\nabla f\rVert^2 - \\mu (f - f(w))_+`, with :math:`\\mu` twice the
+    largest multiplier estimate :math:`\\langle q, g\rangle/\\lVert g\rVert^2` seen, increases;
+    otherwise :math:`\rho` is multiplied by ``beta`` (at most ``max_backtracks`` times); after a
+    first-try success it is divided by ``beta``. Stops when :func:`kkt_residual` <= ``tol`` and
+    the constraint holds to ``feas_tol`` (relative to :math:`\\max(1, |f(w)|)`); a final
+    bisection along :math:`-\nabla f` restores feasibility of the linearized iterate. This is
+    :func:`sublevel_ascent` with :math:`h = \tfrac12\\lVert\nabla f\rVert^2`; the result's
+    ``grad_norm_sq`` holds :math:`\\lVert\nabla f\rVert^2` per accepted iteration.
+    """
+    res = sublevel_ascent(
+        problem,
+        w,
+        lambda v: 0.5 * float(problem.grad(v) @ problem.grad(v)),
+        lambda v: problem.hvp(v, problem.grad(v)),
+        rho=rho,
+        max_iter=max_iter,
+        tol=tol,
+        feas_tol=feas_tol,
+        beta=beta,
+        max_backtracks=max_backtracks,
+    )
+    return dataclasses.replace(res, grad_norm_sq=2.0 * res.grad_norm_sq)
 
 
 def gd_teleport(
