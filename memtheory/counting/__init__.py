@@ -10,6 +10,24 @@
 NumPy only, float64.
 """
 
+from memtheory.counting.bias import (  # noqa: F401, E402
+    balance_count,
+    balance_logits,
+    bias_gap,
+    bias_output,
+)
+from memtheory.counting.handbuilt import (  # noqa: F401, E402
+    BIASES,
+    HandBuilt,
+    handbuilt_counts,
+    handbuilt_forward,
+    handbuilt_network,
+)
+from memtheory.counting.permutation import (  # noqa: F401, E402
+    MULTISET_PAIR,
+    encoder_decoder_logits,
+    random_encoder_decoder,
+)
 from memtheory.counting.tokens import (  # noqa: F401
     BOS,
     CLOSE,
