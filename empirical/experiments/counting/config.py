@@ -38,8 +38,8 @@ class Config:
     masks: tuple = MASKS
     positions: tuple = POSITIONS
     width: int = 32
-    steps: int = 600
-    batch: int = 64
+    steps: int = 200
+    batch: int = 32
     lr: float = 3e-3
     eval_batch: int = 512
     seeds: int = 2
@@ -47,7 +47,7 @@ class Config:
     theory_max_regions: int = 16
     theory_sequences: int = 2
     device: str = "cpu"
-    threads: int = 2
+    threads: int = 1
     progress: bool = False
     out: str | None = None
 

@@ -90,6 +90,7 @@ def run(config) -> dict:
         theory_rows = {
             "handbuilt": theory.handbuilt_rows(cfg),
             "proposition3": theory.proposition3_rows(),
+            "gap": theory.gap_row(),
         }
         theory_rows["seconds"] = time.perf_counter() - t0
         if out:

@@ -113,3 +113,24 @@ def proposition3_rows(seeds: int = 5) -> list[dict]:
             }
         )
     return rows
+
+
+def gap_row(max_n: int = 63, padding: int = 16) -> dict:
+    """The bias law and its gap measured on the hand-built counter: sequences
+    ``0^padding [ 1^n ] 0^padding`` for ``n = 0..max_n``; largest deviation of ``o(n)`` from
+    :math:`(n e_1 + e_2)/(n+1)` and of ``o(n+1) - o(n)`` from :math:`(e_1 - e_2)/((n+1)(n+2))`."""
+    net = mc.handbuilt_network(1, max_n + 1, "bos")
+    os_ = []
+    for n in range(max_n + 2):
+        t = [mc.BOS] + [mc.ZERO] * padding + [mc.OPEN] + [mc.ONE] * n + [mc.CLOSE]
+        os_.append(mc.handbuilt_forward(net, t + [mc.ZERO] * padding)["o"][0])
+    o = np.array(os_)
+    ns = np.arange(max_n + 2)
+    law = mc.bias_output(ns, [1.0, 0.0], [0.0, 1.0])
+    gap = mc.bias_gap(ns[:-1], [1.0, 0.0], [0.0, 1.0])
+    return {
+        "max_n": max_n,
+        "law_error": float(np.abs(o - law).max()),
+        "gap_error": float(np.abs(np.diff(o, axis=0) - gap).max()),
+        "gap_at_max_n": float(gap[-1, 0]),
+    }
