@@ -49,7 +49,7 @@ def test_config_rejects_bad_fields(field, value):
 
 def test_profiles_are_valid_and_paper_uses_paper_sizes():
     assert PROFILES["paper"].length == 512 and PROFILES["paper"].regions == 4
-    assert set(PROFILES) == {"quick", "paper"}
+    assert set(PROFILES) == {"quick", "cpu-2000", "paper"}
 
 
 @pytest.mark.slow
