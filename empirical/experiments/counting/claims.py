@@ -32,7 +32,9 @@ BUDGET_REASON = (
     "quick profile trains 200 steps of batch 32 at length 48 (width 32) on 2 shared CPU cores, "
     "where no model learns (every variant's best seed 0.29-0.30 per-region accuracy, near the "
     "0.28 of always answering 0, the commonest count). Measured: {number}. The paper profile "
-    "(python -m empirical.experiments.counting --profile paper) was not run here (GPU hours)."
+    "(python -m empirical.experiments.counting --profile paper) was not run here (GPU hours); "
+    "the longer CPU profile cpu-2000 (2,000 steps of batch 64, 1 seed, NoPE and RoPE) gave "
+    "{cpu2000}."
 )
 
 
@@ -205,7 +207,10 @@ register(
         "before measuring",
         not_reproducing=NotReproducing(
             "budget",
-            BUDGET_REASON.format(number="best causal NoPE 0.296, RoPE 0.298 (quick, 2 seeds)"),
+            BUDGET_REASON.format(
+                number="best causal NoPE 0.296, RoPE 0.298 (quick, 2 seeds)",
+                cpu2000="causal NoPE 0.938, RoPE 0.997: the claim holds for RoPE with more steps",
+            ),
         ),
     )
 )
@@ -250,7 +255,9 @@ register(
             "budget",
             BUDGET_REASON.format(
                 number="best non-causal NoPE 0.295, RoPE 0.296, absolute 0.297; the causal "
-                "control 0.298 < 0.95, so the control did not train"
+                "control 0.298 < 0.95, so the control did not train",
+                cpu2000="non-causal NoPE 0.289, RoPE 0.412 with the causal control at 0.997 "
+                "(absolute not run there)",
             ),
         ),
     )
@@ -304,7 +311,13 @@ register(
         "accuracy as 'generalizes', fixed before measuring (the paper gives no number)",
         not_reproducing=NotReproducing(
             "budget",
-            BUDGET_REASON.format(number="0 of 6 causal models reached accuracy 0.9"),
+            BUDGET_REASON.format(
+                number="0 of 6 causal models reached accuracy 0.9",
+                cpu2000="two trained causal models, both ']'-biased (decoder mass on ] 0.14 and "
+                "0.29 vs BoS 0.005 and 0.034), at new region counts 0.67 and 0.70 of accuracy "
+                "0.94 and 1.00: the ']' side agrees; no BoS-biased model, so the BoS side is "
+                "untested",
+            ),
         ),
     )
 )
@@ -361,7 +374,11 @@ register(
         "fixed before measuring",
         not_reproducing=NotReproducing(
             "budget",
-            BUDGET_REASON.format(number="0 of 6 causal models reached accuracy 0.9"),
+            BUDGET_REASON.format(
+                number="0 of 6 causal models reached accuracy 0.9",
+                cpu2000="region probe 1.00 for both trained causal models; delimiter mass 0.83 "
+                "(NoPE, holds) and 0.46 (RoPE, below 0.5)",
+            ),
         ),
     )
 )
