@@ -40,6 +40,7 @@ TINY = dict(
         ("seeds", 0),
         ("device", "tpu"),
         ("theory_max_regions", 0),
+        ("train_regions", (5,)),
     ],
 )
 def test_config_rejects_bad_fields(field, value):
@@ -94,3 +95,11 @@ def test_cli_rejects_bad_flag_in_one_line(capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "width" in err
+
+
+def test_varied_training_region_counts_run():
+    from empirical.experiments.counting.run import run
+
+    cfg = Config(**{**TINY, "masks": ("causal",), "positions": ("nope",), "train_regions": (1, 2)})
+    res = run(cfg)
+    assert res["config"]["train_regions"] == [1, 2] and len(res["runs"]) == 1

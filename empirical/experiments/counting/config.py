@@ -22,6 +22,9 @@ class Config:
 
     Task (``empirical.tasks.counting``): ``length`` tokens after BoS, ``regions`` regions of
     inner length uniform on ``0..max_region_length``, tokens 1 with probability ``p_one``.
+    ``train_regions`` (default empty: always ``regions``) draws each training batch's region
+    count from this tuple (values in ``1..regions``), so the number of "]" tokens is no longer a
+    constant of training (an extension, not in the paper).
     Evaluation: ``ood_lengths`` (same regions) and ``ood_regions`` (same length; only the first
     ``min(R, regions)`` regions are queried, so every query label was trained).
     Model: 1-layer 1-head encoder of width ``width`` (MLP ``4 width``) and a cross-attention-only
@@ -33,6 +36,7 @@ class Config:
     regions: int = 4
     max_region_length: int = 6
     p_one: float = 0.5
+    train_regions: tuple = ()
     ood_lengths: tuple = (96, 192)
     ood_regions: tuple = (2, 3, 5, 6)
     masks: tuple = MASKS
@@ -56,6 +60,8 @@ class Config:
         as_int("regions", self.regions, minimum=1)
         m = as_int("max_region_length", self.max_region_length, minimum=0)
         as_float("p_one", self.p_one, 0.0, 1.0)
+        for r in self.train_regions:
+            as_int("train_regions", r, minimum=1, maximum=self.regions)
         _ints("ood_lengths", self.ood_lengths, 2)
         _ints("ood_regions", self.ood_regions, 1)
         for name, need in [("length", self.length)] + [

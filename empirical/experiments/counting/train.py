@@ -20,7 +20,8 @@ def _batch(rng, cfg, n, length=None, regions=None, device="cpu"):
 
 def train_model(cfg, mask: str, position: str, seed: int, device) -> tuple[CountingModel, dict]:
     """Train with AdamW (weight decay 0.01, linear warm-up over 5% of the steps, then cosine),
-    cross-entropy over the counts of the ``regions`` queried regions; the task stream is seeded
+    cross-entropy over the counts of the queried regions (``regions``, or a region count drawn
+    from ``train_regions`` per batch); the task stream is seeded
     by ``seed`` (the same data for every variant of that seed)."""
     set_seed(seed)
     model = CountingModel(cfg.width, mask == "causal", position, cfg.regions, cfg.classes)
@@ -37,8 +38,9 @@ def train_model(cfg, mask: str, position: str, seed: int, device) -> tuple[Count
     rng = np.random.default_rng([seed, 1])
     losses = []
     for _ in range(cfg.steps):
-        _, x, y = _batch(rng, cfg, cfg.batch, device=device)
-        logits = model(x)
+        R = int(rng.choice(cfg.train_regions)) if cfg.train_regions else cfg.regions
+        _, x, y = _batch(rng, cfg, cfg.batch, regions=R, device=device)
+        logits = model(x, n_queries=R)
         loss = F.cross_entropy(logits.reshape(-1, cfg.classes), y.reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
