@@ -4,7 +4,7 @@ Submodules are imported on demand so that ``import memtheory`` stays fast and ne
 torch, sympy or matplotlib::
 
     from memtheory import graphs, spectral, eigensolvers, geometry, capacity, scaling, dynamics
-    from memtheory import teleport, normalization, multi_index
+    from memtheory import teleport, normalization, multi_index, counting, numbers
 """
 
 import importlib
@@ -21,6 +21,7 @@ _SUBMODULES = (
     "teleport",
     "normalization",
     "multi_index",
+    "counting",
 )
 __all__ = list(_SUBMODULES)
 
