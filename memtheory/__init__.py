@@ -9,7 +9,16 @@ torch, sympy or matplotlib::
 import importlib
 
 __version__ = "0.1.0"
-_SUBMODULES = ("graphs", "spectral", "eigensolvers", "geometry", "capacity", "scaling", "dynamics")
+_SUBMODULES = (
+    "graphs",
+    "spectral",
+    "eigensolvers",
+    "geometry",
+    "capacity",
+    "scaling",
+    "dynamics",
+    "numbers",
+)
 __all__ = list(_SUBMODULES)
 
 
