@@ -1,6 +1,6 @@
 """Symbolic checks of ``memtheory.numbers`` (xVal's ray through LayerNorm).
 
-Source: Golkar et al. 2023, *xVal*, arXiv 2310.02989, Sec. 2 (notes ``../shared/papers/xval.md``
+Source: Golkar et al. 2023, *xVal*, arXiv 2310.02989 (notes ``../shared/papers/xval.md``
 §1.4). Each check derives the closed form with sympy and compares it with the numeric function
 in ``memtheory.numbers`` it justifies.
 """

@@ -1,12 +1,12 @@
 r"""Seeded number tasks and their token/value arrays under every encoding of xVal's comparison.
 
 A record is a row of numbers ``(x_1, ..., x_k)``; one position (the target) is masked and the
-model predicts it (masked modelling; Golkar et al. 2023, arXiv 2310.02989, Sec. 2; notes
+model predicts it (masked modelling; Golkar et al. 2023, arXiv 2310.02989; notes
 ``../shared/papers/xval.md`` §1.5). Two generators:
 
 - :func:`function_records`: ``(a, f(a))`` with ``a`` uniform on ``[low, high]`` minus an open
   gap that never appears in training (the paper's "no training sample with a in (1, 1.16)",
-  Sec. 4.3, rebuilt on a synthetic map ``f``);
+  notes §2.3, rebuilt on a synthetic map ``f``);
 - :func:`frequency_records`: ``(x, v)`` with ``v`` drawn from a Zipf prior over a grid of values
   and ``x = v + sigma xi`` (the frequency-bias model of :mod:`memtheory.numbers.frequency`).
 

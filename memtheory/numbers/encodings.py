@@ -5,7 +5,7 @@ Every token encoding first rounds a real number to ``3`` significant digits,
 .. math:: x \approx s\,m\,10^{e},\qquad s\in\{+,-\},\ m\in\{100,\dots,999\},\ e\in\mathbb Z,
 
 (zero is ``s = +, m = 0, e = 0``) and then writes ``(s, m, e)`` as tokens (Golkar et al. 2023,
-*xVal*, arXiv 2310.02989, Sec. 2 / Table 1, after Charton 2021, arXiv 2112.01898; the notes'
+*xVal*, arXiv 2310.02989 (its encoding comparison), after Charton 2021, arXiv 2112.01898; the notes'
 table, ``../shared/papers/xval.md`` §1.6):
 
 ========  ======================  ===================================
@@ -52,7 +52,7 @@ def round_sig(x, exponents=DEFAULT_EXPONENTS) -> tuple[int, int, int]:
     the exponent that puts it there; ``0`` (and nothing else) gives ``(1, 0, 0)``. The relative
     rounding error is at most :math:`1/200`. Raises ``ValueError`` when ``e`` falls outside
     ``exponents`` (the value is too large or too small to encode). Source: Charton 2021 via
-    Golkar et al. 2023 (arXiv 2310.02989), Sec. 2.
+    Golkar et al. 2023 (arXiv 2310.02989); notes §1.6.
     """
     x = as_float("x", x)
     lo, hi = _exponent_range(exponents)
@@ -96,7 +96,7 @@ def encode(x, scheme: str, exponents=DEFAULT_EXPONENTS) -> list[str]:
     """The tokens of one number under ``scheme`` (table in the module docstring).
 
     xVal gives ``["[NUM]"]`` (the value travels separately). Source: Golkar et al. 2023
-    (arXiv 2310.02989), Sec. 2 and Table 1.
+    (arXiv 2310.02989); notes §1.6.
     """
     as_choice("scheme", scheme, SCHEMES)
     x = as_float("x", x)
@@ -185,7 +185,7 @@ def vocabulary(scheme: str, exponents=DEFAULT_EXPONENTS) -> list[str]:
 def sequence_length(n_numbers: int, n_text_tokens: int, scheme: str) -> int:
     r"""Tokens in a record of ``n_numbers`` numbers and ``n_text_tokens`` other tokens:
     :math:`L = n_{text} + k_{scheme}\,n_{numbers}` with :math:`k = 5,3,2,1,1` for
-    P10, P1000, B1999, FP15, xVal (Golkar et al. 2023, arXiv 2310.02989, Sec. 2: "token
+    P10, P1000, B1999, FP15, xVal (Golkar et al. 2023, arXiv 2310.02989, notes §2.4: "token
     efficiency")."""
     as_choice("scheme", scheme, SCHEMES)
     n_numbers = as_int("n_numbers", n_numbers, minimum=0)

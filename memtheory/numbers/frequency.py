@@ -1,7 +1,7 @@
 r"""Frequency bias: a classifier over value tokens versus a regression (MSE) head.
 
 xVal's ERA5 experiment shows token encodings over-predicting values that are frequent in the
-training data ("horizontal stripes", Golkar et al. 2023, arXiv 2310.02989, Sec. 4.2; notes
+training data ("horizontal stripes", Golkar et al. 2023, arXiv 2310.02989, temperature experiment; notes
 ``../shared/papers/xval.md`` §2.2). The toolkit's model of it: values :math:`v_j` with prior
 :math:`\pi_j` (Zipf over a random order), observed through :math:`x=v+\sigma\xi`,
 :math:`\xi\sim\mathcal N(0,1)`. A head trained with cross-entropy tends to the posterior

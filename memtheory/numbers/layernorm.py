@@ -1,7 +1,7 @@
 r"""The geometry xVal imposes: every number on one ray, read through LayerNorm.
 
 xVal embeds a number :math:`x` as :math:`h = x\,e + p` (the ``[NUM]`` embedding :math:`e` times
-the value, then the position embedding :math:`p`; Golkar et al. 2023, arXiv 2310.02989, Sec. 2;
+the value, then the position embedding :math:`p`; Golkar et al. 2023, arXiv 2310.02989;
 notes ``../shared/papers/xval.md`` §1.2). Every read of the residual stream in a pre-LN
 Transformer goes through
 
@@ -77,7 +77,7 @@ def ray_geometry(e, p) -> tuple[float, float, float]:
 
 def angle(x, e, p) -> np.ndarray:
     r""":math:`\theta(x)=\operatorname{atan2}(b, cx+a)`: where :math:`\mathrm{LN}(xe+p)` sits on
-    its half circle (:math:`\epsilon=0`). Golkar et al. 2023 (arXiv 2310.02989), Sec. 2."""
+    its half circle (:math:`\epsilon=0`). Golkar et al. 2023 (arXiv 2310.02989); notes §1.4."""
     c, a, b = ray_geometry(e, p)
     x = as_array("x", x)
     return np.arctan2(b, c * x + a)
