@@ -10,7 +10,17 @@ the claim says so in ``paper``.
 
 from __future__ import annotations
 
-from empirical.claims import AllOf, AtLeast, AtMost, Claim, Kind, Measured, Near, register
+from empirical.claims import (
+    AllOf,
+    AtLeast,
+    AtMost,
+    Claim,
+    Kind,
+    Measured,
+    Near,
+    NotReproducing,
+    register,
+)
 
 XVAL = "Golkar et al. 2023, xVal (arXiv 2310.02989)"
 TRAINED = 0.05  # relative error on held-out in-distribution records: the model learned the task
@@ -343,5 +353,13 @@ register(
         ),
         tolerance_reason="0.1 is several times the init spread (random Gaussian rows, ~1/sqrt(d)"
         " per pair, averaged over n pairs); fixed before measuring",
+        not_reproducing=NotReproducing(
+            "budget",
+            "quick profile (d 32, 600 steps, seed 0): adjacent - random cosine FP15 0.084, "
+            "P1000 0.113, B1999 0.100 (at init -0.007, -0.001, -0.009); no global order: "
+            "|rank corr. of PC1 with the value| <= 0.053, energy on the 5 smoothest chain modes "
+            "0.020-0.034 vs chance 0.020. Weak local alignment, no curve: associative, not "
+            "geometric, at this size; the paper profile (GPU) was not run here.",
+        ),
     )
 )
