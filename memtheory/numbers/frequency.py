@@ -1,8 +1,8 @@
 r"""Frequency bias: a classifier over value tokens versus a regression (MSE) head.
 
-xVal's ERA5 experiment shows token encodings over-predicting values that are frequent in the
-training data ("horizontal stripes", Golkar et al. 2023, arXiv 2310.02989, temperature experiment; notes
-``../shared/papers/xval.md`` §2.2). The toolkit's model of it: values :math:`v_j` with prior
+xVal's ERA5 temperature experiment shows token encodings over-predicting values that are
+frequent in the training data ("horizontal stripes", Golkar et al. 2023, arXiv 2310.02989;
+notes ``../shared/papers/xval.md`` §2.2). The toolkit's model of it: values :math:`v_j` with prior
 :math:`\pi_j` (Zipf over a random order), observed through :math:`x=v+\sigma\xi`,
 :math:`\xi\sim\mathcal N(0,1)`. A head trained with cross-entropy tends to the posterior
 :math:`\pi(j\mid x)\propto\pi_j\,\phi((x-v_j)/\sigma)`, so its argmax is the MAP
@@ -74,17 +74,19 @@ def overprediction_ratio(values, prior, sigma: float, k: int) -> dict:
     k = as_int("k", k, minimum=1, maximum=values.shape[0] - 1)
     top = np.zeros(values.shape[0], dtype=bool)
     top[np.argsort(-prior, kind="stable")[:k]] = True
-    x = (values[:, None] + sigma * _XI[None, :]).ravel()
-    weights = (prior[:, None] * _W[None, :]).ravel()
-    post = _posterior(values, prior, x, sigma)
-    j_map = np.argmax(post, axis=1)
-    mean = post @ values
-    j_mean = np.clip(np.searchsorted(values, mean), 1, values.shape[0] - 1)
-    nearer_left = (mean - values[j_mean - 1]) <= (values[j_mean] - mean)
-    j_mean = np.where(nearer_left, j_mean - 1, j_mean)
+    hit_map = hit_mean = 0.0
+    for j in range(values.shape[0]):  # one value at a time: memory O(grid x values)
+        post = _posterior(values, prior, values[j] + sigma * _XI, sigma)
+        j_map = np.argmax(post, axis=1)
+        mean = post @ values
+        j_mean = np.clip(np.searchsorted(values, mean), 1, values.shape[0] - 1)
+        nearer_left = (mean - values[j_mean - 1]) <= (values[j_mean] - mean)
+        j_mean = np.where(nearer_left, j_mean - 1, j_mean)
+        hit_map += prior[j] * float(_W[top[j_map]].sum())
+        hit_mean += prior[j] * float(_W[top[j_mean]].sum())
     mass = float(prior[top].sum())
     return {
-        "map": float(weights[top[j_map]].sum() / mass),
-        "mean": float(weights[top[j_mean]].sum() / mass),
+        "map": float(hit_map / mass),
+        "mean": float(hit_mean / mass),
         "top_mass": mass,
     }

@@ -80,6 +80,10 @@ def summary_markdown(result) -> str:
             f"xVal seed {r['seed']}: x recovered from LN(x e + p) to rel. err "
             f"{r['recover_max_rel_error']:.1e}; LN(x e) - LN(3 x e) {r['no_position_max_diff']:.1e}"
             f"; knee b/c = {r['knee_b_over_c']:.3g}; window (sigma 1e-3, r 0.01) "
-            f"{r['window_sigma1e-3_r0.01']}",
+            + (
+                "none"
+                if r["window_sigma1e-3_r0.01"] is None
+                else "[{:.3g}, {:.3g}]".format(*r["window_sigma1e-3_r0.01"])
+            ),
         ]
     return "\n".join(lines) + "\n"
