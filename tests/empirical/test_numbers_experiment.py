@@ -122,3 +122,16 @@ def test_same_seed_same_numbers():
     a, b = R.run(cfg), R.run(cfg)
     assert a["function"][0]["test_rel_error"] == b["function"][0]["test_rel_error"]
     assert a["frequency"][0]["ratio"] == b["frequency"][0]["ratio"]
+
+
+@pytest.mark.parametrize(
+    "argv, word",
+    [(["--schemes", "P10,P7"], "schemes"), (["--steps", "0"], "steps")],
+)
+def test_cli_bad_flags_are_one_line_exit_2(argv, word, capsys):
+    from empirical.experiment import experiment_main
+    from memtheory.cli import run_cli
+
+    code = run_cli(lambda a: experiment_main("numbers", a), argv, prog="numbers")
+    err = capsys.readouterr().err
+    assert code == 2 and word in err and err.count("\n") == 1
