@@ -359,8 +359,8 @@ register(
             "P1000 0.113, B1999 0.100 (at init -0.007, -0.001, -0.009); no global order: "
             "|rank corr. of PC1 with the value| <= 0.053, energy on the 5 smoothest chain modes "
             "0.020-0.034 vs chance 0.020. Weak local alignment, no curve: associative, not "
-            "geometric, at this size (3 seeds: contrast 0.092-0.102 on average, 4 of 9 rows >= 0.1);"
-            " the paper profile (GPU) was not run here.",
+            "geometric, at this size (3 seeds: mean contrast 0.092-0.102, 4 of 9 rows >= 0.1); "
+            "the paper profile (GPU) was not run here.",
         ),
     )
 )
