@@ -22,6 +22,7 @@ _SUBMODULES = (
     "normalization",
     "multi_index",
     "counting",
+    "numbers",
 )
 __all__ = list(_SUBMODULES)
 
