@@ -21,6 +21,9 @@ class Config:
     l2: float = 1e-3
     steps: int = 40
     seeds: int = 5
+    geometry_graphs: tuple = ("grid:4x4", "path-star:4x5", "cycle:15")
+    geometry_d: int = 8
+    geometry_steps: int = 2000
     out: str | None = None
 
     def __post_init__(self):
@@ -30,6 +33,8 @@ class Config:
         as_int("steps", self.steps, 2, 10**5)
         as_int("seeds", self.seeds, 1, 1000)
         as_float("l2", self.l2, 0.0)
+        as_int("geometry_d", self.geometry_d, 1, 256)
+        as_int("geometry_steps", self.geometry_steps, 1, 10**6)
         conds = tuple(as_float("conditions", c, 1.0) for c in self.conditions)
         if len(conds) < 2 or conds[0] != 1.0 or list(conds) != sorted(set(conds)):
             raise ValueError(

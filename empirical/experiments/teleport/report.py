@@ -36,6 +36,18 @@ def summary_markdown(result: dict) -> str:
         f"{min(ratios):.3g}, median {float(np.median(ratios)):.3g}",
         f"- distance to w* after a teleport / before, largest of 10 starts per seed: "
         f"{Spread.of(dist)} (max {max(dist):.3g})",
+        "",
+        "Extension (not a claim): a trained Node2Vec embedding moved along its own sub-level set,"
+        " maximizing / minimizing the Dirichlet ratio tr(V'LV)/|V|^2:",
+        "",
+        "| graph | loss | ratio trained | max | min | loss above the level (max, min) |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {g['graph']} | {g['loss']:.4g} | {g['ratio']:.4g} | {g['ratio_max']:.4g} |"
+            f" {g['ratio_min']:.4g} | {g['loss_gap_max']:.2g}, {g['loss_gap_min']:.2g} |"
+            for g in result.get("geometry", [])
+        ],
+        "",
         f"- wall time {result['wall_time']:.1f} s",
         "",
     ]

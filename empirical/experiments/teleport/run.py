@@ -118,11 +118,18 @@ def run(config: Config) -> dict:
     t0 = time.perf_counter()
     quad = [r for s in range(config.seeds) for r in quadratic_rows(config, s)]
     logi = [logistic_row(config, s) for s in range(config.seeds)]
+    from empirical.experiments.teleport.geometry import geometry_row
+
+    geometry = [
+        geometry_row(spec, config.geometry_d, config.geometry_steps, 0.05, 0, 2000)
+        for spec in config.geometry_graphs
+    ]
     result = to_jsonable(
         {
             "config": config,
             "quadratic": quad,
             "logistic": logi,
+            "geometry": geometry,
             "wall_time": time.perf_counter() - t0,
         }
     )
