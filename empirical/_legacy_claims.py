@@ -20,7 +20,6 @@ KINDS = {
     "geom.lemma5-gradient": Kind.DERIVATION,
     "geom.node2vec-numerical-rank": Kind.MODEL,
     "geom.node2vec-rank-collapse": Kind.MODEL,
-    "pathstar.transient-is-prior": Kind.EXTENSION,
     "scaling.power-T-finite-size": Kind.MODEL,
     "scaling.uniform-d-exponent": Kind.MODEL,
     "tiny.node2vec-torch-exact": Kind.DERIVATION,
@@ -64,14 +63,6 @@ NOT_REPRODUCING = {
     "imbalance.memory-gaussian-sign-all-groups": NotReproducing(
         Category.BUDGET,
         "Gaussian unembeddings couple the classes; measured at the quick budget only",
-    ),
-    "pathstar.backward-edges-reverse": NotReproducing(
-        Category.BUDGET,
-        "scored from the first target token, which the model never emitted in training; not yet "
-        "measured at the paper's setting",
-    ),
-    "pathstar.pauses-converge-faster": NotReproducing(
-        Category.BUDGET, "one seed, log-spaced evaluation; not yet measured at the paper's setting"
     ),
     "scaling.power-T-exponent-asymptotic": NotReproducing(
         Category.REGIME,

@@ -198,7 +198,7 @@ def test_validate_run_gets_checkpoints_figures_and_resume(monkeypatch, tmp_path,
     """Under ``python -m empirical.validate`` the run writes into its own folder and resumes."""
     from empirical.validate.run import run_group
 
-    tiny = dataclasses.replace(TINY, recipes=("mixed",), figures=True)
+    tiny = dataclasses.replace(TINY, recipes=("mixed",), figures=True, steps=4, n_evals=2)
     monkeypatch.setitem(ps.PROFILES, "quick", tiny)
     rows = run_group("pathstar", "quick", ["pathstar.heldout-above-chance"], str(tmp_path))
     assert rows and rows[0]["verdict"] != "error", rows
@@ -211,3 +211,16 @@ def test_validate_run_gets_checkpoints_figures_and_resume(monkeypatch, tmp_path,
     again = run_group("pathstar", "quick", ["pathstar.heldout-above-chance"], str(tmp_path))
     assert "[1/1]" not in capsys.readouterr().err  # resumed: nothing retrained
     assert [r["measurement"] for r in again] == [r["measurement"] for r in rows]
+
+
+def test_every_claim_reads_a_real_result():
+    """Each registered path-star claim judges a (tiny, untrained) result of every recipe."""
+    from empirical.claims import all_claims
+
+    cfg = dataclasses.replace(TINY, recipes=ps.RECIPES, pause_sweep=(0, 2), steps=4)
+    result = run(cfg)
+    claims = [c for c in all_claims() if c.experiment == "pathstar"]
+    assert len(claims) >= 9
+    for claim in claims:
+        rows = claim.judge(result)
+        assert rows and all(isinstance(r.holds, bool) for r in rows), claim.id
