@@ -20,7 +20,6 @@ EXPECTED_NOT_REPRODUCING = {
     "imbalance.memory-gaussian-sign-all-groups": "budget",
     "imbalance.tiered-adam-all-groups": "budget",
     "imbalance.tiered-sign-all-groups": "budget",
-    "pathstar.backward-edges-reverse": "budget",
     "pathstar.pauses-converge-faster": "budget",
     "recall.sweep-facts-per-param": "budget",
     "recall.tradeoff-capacity-fit": "budget",

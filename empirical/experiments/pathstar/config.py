@@ -35,7 +35,10 @@ class PathStarConfig:
     seeds: int = 3  # graph seeds (0..seeds-1) for the mixed grid
     control_seeds: int = 1  # graph seeds for the other recipes
     n_pause: int | None = None  # None: pause tokens = path length (Table 1)
-    pause_sweep: tuple = (0, 8)  # extra mixed runs at `control` with these pause counts
+    pause_sweep: tuple = (0, 8)  # mixed runs with these pause counts (claim 7)
+    pause_graph: tuple | None = None  # (degree, length) of the pause runs (None: control)
+    pause_seeds: int = 1  # graph seeds (0..pause_seeds-1) of the pause runs
+    pause_eval_every: int | None = None  # pause runs: evaluate every k steps (None: log-spaced)
     widths: tuple = ()  # sweep: extra d_model values for the mixed grid
     d_model: int = 32
     n_layer: int = 2
@@ -44,6 +47,7 @@ class PathStarConfig:
     expand: int = 2
     steps: int = 300
     staged_edge_steps: int = 150
+    frozen_steps: int | None = None  # steps of the frozen-embeddings control (None: steps)
     edge_lr: float | None = None  # staged: lr of the edge phase (None: lr)
     lr: float = 3e-3
     weight_decay: float = 0.0
@@ -81,6 +85,13 @@ class PathStarConfig:
             for v in self.variants:
                 as_choice("variant", v, RECIPES + ("pause",))
         as_int("seeds", self.seeds, minimum=1)
+        as_int("pause_seeds", self.pause_seeds, minimum=1)
+        if self.pause_eval_every is not None:
+            as_int("pause_eval_every", self.pause_eval_every, minimum=1)
+        if self.frozen_steps is not None:
+            as_int("frozen_steps", self.frozen_steps, minimum=1)
+        if self.pause_graph is not None and len(self.pause_graph) != 2:
+            raise ValueError(f"pause_graph must be (degree, length), got {self.pause_graph!r}")
         as_int("control_seeds", self.control_seeds, minimum=1)
         as_int("steps", self.steps, minimum=1)
         as_int("n_layer", self.n_layer, minimum=1)
@@ -251,10 +262,26 @@ def plan_runs(config: PathStarConfig) -> list[RunSpec]:
             else:
                 runs.append(RunSpec(recipe, cd, cl, s, pause_of(config, cl), config.d_model))
     if "mixed" in config.recipes and keep("pause"):
-        for k in config.pause_sweep:
-            if k != pause_of(config, cl):
-                runs.append(RunSpec("mixed", cd, cl, 0, k, config.d_model, tag="pause"))
+        pd, pl = config.pause_graph or config.control
+        for s in range(config.pause_seeds):
+            for k in config.pause_sweep:
+                runs.append(RunSpec("mixed", pd, pl, s, k, config.d_model, tag="pause"))
     return runs
+
+
+def steps_of(config: PathStarConfig, spec: RunSpec) -> int:
+    """Training steps of a run (the frozen-embeddings control may train longer)."""
+    if spec.recipe == "frozen-embeddings" and config.frozen_steps is not None:
+        return config.frozen_steps
+    return config.steps
+
+
+def eval_steps_of(config: PathStarConfig, spec: RunSpec, steps: int) -> list[int]:
+    """Evaluation steps of a run: every ``pause_eval_every`` steps for the pause runs when set
+    (dense, so steps-to-fit is resolved), else :func:`eval_schedule`."""
+    if spec.tag == "pause" and config.pause_eval_every is not None:
+        return sorted({*range(0, steps, config.pause_eval_every), steps})
+    return eval_schedule(steps, config.n_evals)
 
 
 def eval_schedule(steps: int, n: int) -> list[int]:

@@ -12,7 +12,14 @@ import torch
 
 from empirical.decoding import path_accuracy
 from empirical.experiments.pathstar import store
-from empirical.experiments.pathstar.config import PathStarConfig, RunSpec, eval_schedule, plan_runs
+from empirical.experiments.pathstar.config import (
+    PathStarConfig,
+    RunSpec,
+    eval_schedule,
+    eval_steps_of,
+    plan_runs,
+    steps_of,
+)
 from empirical.experiments.pathstar.figures import figure_runs, save_figures
 from empirical.experiments.pathstar.metrics import (
     curve,
@@ -63,7 +70,9 @@ def _task_for(spec: RunSpec):
     )
 
 
-def _train_config(config: PathStarConfig, steps: int, seed: int, lr=None, batch_size=None):
+def _train_config(
+    config: PathStarConfig, steps: int, seed: int, lr=None, batch_size=None, eval_steps=None
+):
     from empirical.train import TrainConfig
 
     return TrainConfig(
@@ -74,7 +83,7 @@ def _train_config(config: PathStarConfig, steps: int, seed: int, lr=None, batch_
         batch_size=batch_size if batch_size is not None else config.batch_size,
         schedule=config.schedule,
         warmup=min(config.warmup, max(steps - 1, 0)),
-        eval_steps=eval_schedule(steps, config.n_evals),
+        eval_steps=eval_schedule(steps, config.n_evals) if eval_steps is None else eval_steps,
         seed=seed,
         device=config.device,
         checkpoint_every=config.checkpoint_every,
@@ -117,8 +126,9 @@ def run_inweights(config: PathStarConfig, spec: RunSpec, ckpt_dir: Path | None) 
         shape = (xp.shape[0] + xe.shape[0], max_len)
     else:
         x, y = mix_examples(task, config.path_repeat, config.pack_edges, seed=spec.seed)
-        tc = _train_config(config, config.steps, spec.seed)
-        res = train(model, x, y, tc, make_eval(task, config, 0, config.steps), ck(spec.run_id))
+        steps = steps_of(config, spec)
+        tc = _train_config(config, steps, spec.seed, eval_steps=eval_steps_of(config, spec, steps))
+        res = train(model, x, y, tc, make_eval(task, config, 0, steps), ck(spec.run_id))
         history = res["history"]
         tokens = res["tokens_per_sec"] * res["seconds"]
         flop = tokens * param_flops_per_token(model, task.vocab.size, y)
@@ -152,6 +162,7 @@ def run_inweights(config: PathStarConfig, spec: RunSpec, ckpt_dir: Path | None) 
         "tokens_per_sec": tokens / max(seconds, 1e-9),
         "achieved_flops": flop / max(seconds, 1e-9),
         "final_loss": history[-1]["loss"],
+        "eval_every": config.pause_eval_every if spec.tag == "pause" else None,
     }
     rec.update(summarize(history))
     rec["curve"] = curve(history)
@@ -260,6 +271,14 @@ def _run_one_star(args):
     return run_one(*args)
 
 
+def _cost(config: PathStarConfig, spec: RunSpec) -> float:
+    """Rough relative cost of a run (steps x sequence length), to start the longest first."""
+    if spec.recipe == "in-context":
+        return config.incontext_steps * 3 * spec.degree * spec.length * config.incontext_batch / 256
+    steps = steps_of(config, spec) + (config.staged_edge_steps if spec.recipe == "staged" else 0)
+    return steps * (spec.length + spec.n_pause + 2)
+
+
 def _throughput(records: list[dict], matmul: float) -> dict:
     total_tokens = sum(r["tokens_per_sec"] * r["train_seconds"] for r in records)
     total_sec = sum(r["train_seconds"] for r in records)
@@ -283,7 +302,8 @@ def run(config: PathStarConfig) -> dict:
     matmul = measure_matmul_flops()
     runs = plan_runs(config)
     fig_runs = figure_runs(config, runs)
-    jobs = [(config, s, s.run_id in fig_runs) for s in runs if s.run_id not in done]
+    todo = sorted((s for s in runs if s.run_id not in done), key=lambda s: -_cost(config, s))
+    jobs = [(config, s, s.run_id in fig_runs) for s in todo]  # longest first
     by_id = dict(done)
 
     def finish(rec):
