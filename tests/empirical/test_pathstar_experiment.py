@@ -65,6 +65,23 @@ def test_plan_quick_profile():
     assert (paper.n_layer, paper.d_model, paper.n_head, paper.lr) == (12, 384, 8, 5e-5)
     assert paper.weight_decay == 0.01 and paper.schedule == "cosine"
     assert ps.PROFILES["cpu-paper-graph"].degrees == (5000,)
+    pauses = [r for r in runs if r.tag == "pause"]
+    assert {(r.degree, r.length) for r in pauses} == {cfg.pause_graph}
+    assert sorted({r.seed for r in pauses}) == list(range(cfg.pause_seeds))
+    assert len(pauses) == cfg.pause_seeds * len(cfg.pause_sweep)
+
+
+def test_pause_runs_are_evaluated_densely_and_the_frozen_control_longer():
+    cfg = dataclasses.replace(
+        TINY, pause_sweep=(0, 3), pause_seeds=2, pause_eval_every=5, frozen_steps=40
+    )
+    pause = next(r for r in ps.plan_runs(cfg) if r.tag == "pause")
+    assert ps.eval_steps_of(cfg, pause, 23) == [0, 5, 10, 15, 20, 23]
+    frozen = ps.RunSpec("frozen-embeddings", 8, 4, 0, 4, 16)
+    assert ps.steps_of(cfg, frozen) == 40 and ps.steps_of(cfg, pause) == cfg.steps
+    assert ps.eval_steps_of(cfg, frozen, 40) == ps.eval_schedule(40, cfg.n_evals)
+    with pytest.raises(ValueError, match="pause_graph"):
+        dataclasses.replace(cfg, pause_graph=(8,))
 
 
 def test_eval_schedule_is_dense_early():

@@ -114,11 +114,18 @@ EXPECTED_SECONDS = {"quick": 260}
 
 PROFILES = {
     "quick": PathStarConfig(
+        lengths=(5,),  # l = 4 dropped for the CPU budget: l = 5 is the harder composition
         control=(200, 5),
         pause_sweep=(0, 10),
+        pause_graph=(200, 6),  # length 6 as in the paper's G(10^4, 6)
+        pause_seeds=3,
+        pause_eval_every=10,
         batch_size=256,
         steps=600,
         staged_edge_steps=300,
+        edge_lr=1e-2,  # the paper's edge-phase lr of the staged recipe (App. D.3)
+        frozen_steps=3000,  # the control must fit its training paths (0.83 after 1800 steps)
+        incontext_steps=3000,
         workers=2,
     ),
     "cpu-paper-graph": PathStarConfig(

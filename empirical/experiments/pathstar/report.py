@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from empirical.claims import Spread
+
 
 def aggregate(records: list[dict]) -> list[dict]:
-    """Mean and spread over seeds, per (recipe, degree, length, pause, width, tag)."""
+    """Mean and spread over seeds (:class:`empirical.claims.Spread`: sample sd, ``ddof = 1``),
+    per (recipe, degree, length, pause, width, tag)."""
     groups: dict = {}
     for r in records:
         key = (r["recipe"], r["degree"], r["length"], r["n_pause"], r["d_model"], r["tag"])
@@ -31,8 +34,9 @@ def aggregate(records: list[dict]) -> list[dict]:
             "steps_to_fit_train_paths",
         ):
             vals = [r.get(m) for r in rs if r.get(m) is not None]
-            row[m] = float(np.mean(vals)) if vals else None
-            row[m + "_sd"] = float(np.std(vals)) if len(vals) > 1 else None
+            sp = Spread.of(vals) if vals else None
+            row[m] = None if sp is None else sp.mean
+            row[m + "_sd"] = sp.sd if sp is not None and sp.n > 1 else None
         rows.append(row)
     return rows
 
@@ -71,7 +75,8 @@ def _mean_sd(vals) -> str:
         return "n/a"
     if len(vals) == 1:
         return f"{vals[0]:.2f}"
-    return f"{np.mean(vals):.2f}±{np.std(vals):.2f}"
+    sp = Spread.of(vals)
+    return f"{sp.mean:.2f}±{sp.sd:.2f}"
 
 
 def claims_report(records: list[dict]) -> str:
@@ -231,6 +236,45 @@ def throughput_line(t: dict) -> str:
         f"throughput: {t['tokens_per_sec']:.3g} tokens/s, {t['achieved_flops'] / 1e9:.3g} GFLOP/s "
         f"achieved vs {t['matmul_flops'] / 1e9:.3g} GFLOP/s measured matmul "
         f"({100 * t['utilization']:.1f}%), {t['train_seconds']:.0f} s of training\n"
+    )
+
+
+def markdown_table(rows: list[dict]) -> str:
+    """The aggregated table (:func:`aggregate`) as Markdown: final values, peaks in brackets,
+    mean ± sd over graph seeds where there are several (the docs quote it verbatim)."""
+
+    def fmt(r, m):
+        v, sd = r.get(m), r.get(m + "_sd")
+        if v is None:
+            return "n/a"
+        return f"{v:.2f}" + (f" ± {sd:.2f}" if sd is not None else "")
+
+    lines = [
+        "| recipe | d | l | pauses | width | seeds | chance | held-out first token (peak) | "
+        "held-out exact (peak) | restricted | train exact | contrast |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        name = r["recipe"] + (", " + r["tag"] if r["tag"] else "")
+        lines.append(
+            f"| {name} | {r['degree']} | {r['length']} | {r['n_pause']} | {r['d_model']} | "
+            f"{r['n_seeds']} | {r['chance']:.3f} | {fmt(r, 'heldout_first_token_acc')} "
+            f"({fmt(r, 'heldout_first_token_peak')}) | {fmt(r, 'heldout_exact_match')} "
+            f"({fmt(r, 'heldout_exact_match_peak')}) | {fmt(r, 'heldout_restricted_acc')} | "
+            f"{fmt(r, 'train_exact_match')} | {fmt(r, 'heldout_contrast')} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def summary_md(result: dict) -> str:
+    """What ``summary.md`` holds: the Markdown table, the throughput and the claim lines."""
+    return (
+        markdown_table(result["summary"])
+        + "\n"
+        + throughput_line(result["throughput"])
+        + "\n```text\n"
+        + claims_report(result["records"])
+        + "\n```\n"
     )
 
 

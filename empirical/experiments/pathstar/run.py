@@ -29,7 +29,12 @@ from empirical.experiments.pathstar.metrics import (
     param_flops_per_token,
     summarize,
 )
-from empirical.experiments.pathstar.report import aggregate, format_table, summary_text
+from empirical.experiments.pathstar.report import (
+    aggregate,
+    format_table,
+    summary_md,
+    summary_text,
+)
 from empirical.tasks.pathstar import (
     edge_examples,
     incontext_examples,
@@ -113,7 +118,8 @@ def run_inweights(config: PathStarConfig, spec: RunSpec, ckpt_dir: Path | None) 
             xe, ye = packed_edge_examples(task, max_len, seed=spec.seed)
         ev1 = make_eval(task, config, 0, n1)
         r1 = train(model, xe, ye, tc1, ev1, ck(spec.run_id + "-edges"))
-        tc2 = _train_config(config, n2, spec.seed)
+        # twice as many evaluations in the path phase: its transient peak is short (claim 8)
+        tc2 = _train_config(config, n2, spec.seed, eval_steps=eval_schedule(n2, 2 * config.n_evals))
         ev2 = make_eval(task, config, n1, n2)
         r2 = train(model, xp, yp, tc2, ev2, ck(spec.run_id + "-paths"))
         history = r1["history"] + r2["history"][1:]
@@ -344,5 +350,7 @@ def run(config: PathStarConfig) -> dict:
         "figures": [f for r in records for f in r.get("figures", [])],
         "throughput": _throughput(records, matmul),
     }
-    store.save_summary(config, summary, result["throughput"], summary_text(result))
+    store.save_summary(
+        config, summary, result["throughput"], summary_text(result), summary_md(result)
+    )
     return result

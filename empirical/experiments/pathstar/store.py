@@ -1,6 +1,7 @@
 """The path-star output folder: ``config.json``, one ``results.jsonl`` record per finished run
-(resume skips the runs already there with the same config hash), ``summary.json`` and
-``summary.txt``, and the paths of ``checkpoints/`` and ``figures/``. Every write is atomic."""
+(resume skips the runs already there with the same config hash), ``summary.json``,
+``summary.txt`` and ``summary.md``, and the paths of ``checkpoints/`` and ``figures/``. Every
+write is atomic."""
 
 from __future__ import annotations
 
@@ -63,10 +64,12 @@ def save_record(config, rec: dict) -> None:
         append_jsonl(Path(config.out) / "results.jsonl", rec)
 
 
-def save_summary(config, summary: list, throughput: dict, text: str) -> None:
-    """Write ``summary.json`` (aggregated rows, throughput) and ``summary.txt`` (the report)."""
+def save_summary(config, summary: list, throughput: dict, text: str, markdown: str) -> None:
+    """Write ``summary.json`` (aggregated rows, throughput), ``summary.txt`` (the report) and
+    ``summary.md`` (its Markdown tables, quoted by the docs)."""
     if config.out is None:
         return
     out = Path(config.out)
     atomic_write_json(out / "summary.json", {"summary": summary, "throughput": throughput})
     atomic_write_text(out / "summary.txt", text)
+    atomic_write_text(out / "summary.md", markdown)
