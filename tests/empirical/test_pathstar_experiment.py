@@ -79,6 +79,7 @@ def test_pause_runs_are_evaluated_densely_and_the_frozen_control_longer():
     assert ps.eval_steps_of(cfg, pause, 23) == [0, 5, 10, 15, 20, 23]
     frozen = ps.RunSpec("frozen-embeddings", 8, 4, 0, 4, 16)
     assert ps.steps_of(cfg, frozen) == 40 and ps.steps_of(cfg, pause) == cfg.steps
+    assert ps.steps_of(dataclasses.replace(cfg, pause_steps=7), pause) == 7
     assert ps.eval_steps_of(cfg, frozen, 40) == ps.eval_schedule(40, cfg.n_evals)
     with pytest.raises(ValueError, match="pause_graph"):
         dataclasses.replace(cfg, pause_graph=(8,))

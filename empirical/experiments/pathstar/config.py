@@ -39,6 +39,7 @@ class PathStarConfig:
     pause_graph: tuple | None = None  # (degree, length) of the pause runs (None: control)
     pause_seeds: int = 1  # graph seeds (0..pause_seeds-1) of the pause runs
     pause_eval_every: int | None = None  # pause runs: evaluate every k steps (None: log-spaced)
+    pause_steps: int | None = None  # steps of the pause runs (None: steps)
     widths: tuple = ()  # sweep: extra d_model values for the mixed grid
     d_model: int = 32
     n_layer: int = 2
@@ -90,6 +91,8 @@ class PathStarConfig:
             as_int("pause_eval_every", self.pause_eval_every, minimum=1)
         if self.frozen_steps is not None:
             as_int("frozen_steps", self.frozen_steps, minimum=1)
+        if self.pause_steps is not None:
+            as_int("pause_steps", self.pause_steps, minimum=1)
         if self.pause_graph is not None and len(self.pause_graph) != 2:
             raise ValueError(f"pause_graph must be (degree, length), got {self.pause_graph!r}")
         as_int("control_seeds", self.control_seeds, minimum=1)
@@ -110,7 +113,7 @@ class PathStarConfig:
 
 
 # rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
-EXPECTED_SECONDS = {"quick": 260}
+EXPECTED_SECONDS = {"quick": 275}
 
 PROFILES = {
     "quick": PathStarConfig(
@@ -120,12 +123,12 @@ PROFILES = {
         pause_graph=(200, 6),  # length 6 as in the paper's G(10^4, 6)
         pause_seeds=3,
         pause_eval_every=10,
+        pause_steps=400,  # they fit their training paths by step 220-320 (constant lr)
         batch_size=256,
         steps=600,
         staged_edge_steps=300,
         edge_lr=1e-2,  # the paper's edge-phase lr of the staged recipe (App. D.3)
         frozen_steps=3000,  # the control must fit its training paths (0.83 after 1800 steps)
-        incontext_steps=3000,
         workers=2,
     ),
     "cpu-paper-graph": PathStarConfig(
@@ -277,9 +280,12 @@ def plan_runs(config: PathStarConfig) -> list[RunSpec]:
 
 
 def steps_of(config: PathStarConfig, spec: RunSpec) -> int:
-    """Training steps of a run (the frozen-embeddings control may train longer)."""
+    """Training steps of a run (the frozen-embeddings control may train longer, the pause runs
+    shorter: they only need to fit their training paths)."""
     if spec.recipe == "frozen-embeddings" and config.frozen_steps is not None:
         return config.frozen_steps
+    if spec.tag == "pause" and config.pause_steps is not None:
+        return config.pause_steps
     return config.steps
 
 
