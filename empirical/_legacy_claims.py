@@ -11,7 +11,6 @@ __all__ = ["Claim", "Outcome", "register"]
 
 KINDS = {
     "recall.seq-init-plateau": Kind.DERIVATION,
-    "pathstar.transient-is-prior": Kind.EXTENSION,
     "tiny.node2vec-torch-exact": Kind.DERIVATION,
 }
 NOT_REPRODUCING = {
@@ -30,14 +29,6 @@ NOT_REPRODUCING = {
     ),
     "distr.truncation-rho-0.2": NotReproducing(
         Category.UNCONFIRMED, "the paper's magnitude for rank-rho truncation is unconfirmed"
-    ),
-    "pathstar.backward-edges-reverse": NotReproducing(
-        Category.BUDGET,
-        "scored from the first target token, which the model never emitted in training; not yet "
-        "measured at the paper's setting",
-    ),
-    "pathstar.pauses-converge-faster": NotReproducing(
-        Category.BUDGET, "one seed, log-spaced evaluation; not yet measured at the paper's setting"
     ),
     "tiny.memorize-all": NotReproducing(
         Category.BUDGET,
