@@ -10,26 +10,9 @@ from empirical.claims import Claim as _Claim
 __all__ = ["Claim", "Outcome", "register"]
 
 KINDS = {
-    "cap.outer-product-finite-size": Kind.MODEL,
-    "gd.margin-recursion": Kind.DERIVATION,
-    "gd.hessian": Kind.DERIVATION,
-    "gd.reduced-map": Kind.DERIVATION,
     "recall.seq-init-plateau": Kind.DERIVATION,
-    "imbalance.reduced-model-exact": Kind.DERIVATION,
-    "geom.cycle-spectrum": Kind.DERIVATION,
-    "geom.lemma5-gradient": Kind.DERIVATION,
-    "geom.node2vec-numerical-rank": Kind.MODEL,
-    "geom.node2vec-rank-collapse": Kind.MODEL,
-    "pathstar.transient-is-prior": Kind.EXTENSION,
-    "scaling.power-T-finite-size": Kind.MODEL,
-    "scaling.uniform-d-exponent": Kind.MODEL,
 }
 NOT_REPRODUCING = {
-    "cap.trained-linear-statphys": NotReproducing(
-        Category.REGIME,
-        "measured at d <= 32 only, where the fitted constant still rises with d; the statistical-"
-        "physics constant is a large-d limit",
-    ),
     "recall.tradeoff-capacity-fit": NotReproducing(
         Category.BUDGET,
         "CPU step budget below the paper's 2^14 steps with H = 8 and a learning-rate search",
@@ -45,40 +28,6 @@ NOT_REPRODUCING = {
     ),
     "distr.truncation-rho-0.2": NotReproducing(
         Category.UNCONFIRMED, "the paper's magnitude for rank-rho truncation is unconfirmed"
-    ),
-    "imbalance.tiered-adam-all-groups": NotReproducing(
-        Category.BUDGET,
-        "fixed half-time ratio threshold at the quick budget; the paper claims progress on every "
-        "tier",
-    ),
-    "imbalance.tiered-sign-all-groups": NotReproducing(
-        Category.BUDGET,
-        "fixed half-time ratio threshold at the quick budget; the paper claims progress on every "
-        "tier",
-    ),
-    "imbalance.memory-gaussian-adam-all-groups": NotReproducing(
-        Category.BUDGET,
-        "Gaussian unembeddings couple the classes; measured at the quick budget only",
-    ),
-    "imbalance.memory-gaussian-sign-all-groups": NotReproducing(
-        Category.BUDGET,
-        "Gaussian unembeddings couple the classes; measured at the quick budget only",
-    ),
-    "pathstar.backward-edges-reverse": NotReproducing(
-        Category.BUDGET,
-        "scored from the first target token, which the model never emitted in training; not yet "
-        "measured at the paper's setting",
-    ),
-    "pathstar.pauses-converge-faster": NotReproducing(
-        Category.BUDGET, "one seed, log-spaced evaluation; not yet measured at the paper's setting"
-    ),
-    "scaling.power-T-exponent-asymptotic": NotReproducing(
-        Category.REGIME,
-        "the exponent is the infinite-d limit; at d = 1000 the error sits on the finite-d floor",
-    ),
-    "geom.node2vec-numerical-rank": NotReproducing(
-        Category.REFUTED,
-        "the toolkit's rank rule fails on the irregular graph at the released 10^4 steps",
     ),
 }
 

@@ -172,6 +172,8 @@ def versions() -> dict:
     out = {"python": sys.version.split()[0], "platform": platform.platform()}
     for mod in ("numpy", "scipy", "torch", "sympy", "memtheory"):
         m = sys.modules.get(mod)
+        if m is None and mod in ("torch", "sympy"):
+            continue  # not loaded, so it made none of these numbers (and importing costs seconds)
         if m is None:
             try:
                 m = __import__(mod)

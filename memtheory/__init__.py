@@ -4,12 +4,26 @@ Submodules are imported on demand so that ``import memtheory`` stays fast and ne
 torch, sympy or matplotlib::
 
     from memtheory import graphs, spectral, eigensolvers, geometry, capacity, scaling, dynamics
+    from memtheory import teleport, normalization, multi_index, counting, numbers
 """
 
 import importlib
 
 __version__ = "0.1.0"
-_SUBMODULES = ("graphs", "spectral", "eigensolvers", "geometry", "capacity", "scaling", "dynamics")
+_SUBMODULES = (
+    "graphs",
+    "spectral",
+    "eigensolvers",
+    "geometry",
+    "capacity",
+    "scaling",
+    "dynamics",
+    "teleport",
+    "normalization",
+    "multi_index",
+    "counting",
+    "numbers",
+)
 __all__ = list(_SUBMODULES)
 
 

@@ -25,8 +25,19 @@ def _module_or_package(folder: Path, name: str) -> bool:
 
 
 def test_each_theory_module_has_its_page_and_check():
-    for name in ("spectral", "geometry", "capacity", "scaling", "dynamics"):
+    with_checks = (
+        "spectral",
+        "capacity",
+        "scaling",
+        "dynamics",
+        "teleport",
+        "normalization",
+        "multi_index",
+        "counting",
+        "numbers",
+    )
+    for name in ("geometry", *with_checks):
         assert (ROOT / "docs" / "theory" / f"{name}.md").exists(), name
         assert _module_or_package(ROOT / "memtheory", name), name
-    for name in ("spectral", "capacity", "scaling", "dynamics"):
+    for name in with_checks:
         assert _module_or_package(ROOT / "proofs_check", name), name

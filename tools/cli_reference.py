@@ -34,7 +34,11 @@ def _main(module: str):
     is_pkg = module.startswith("empirical.experiments.") and hasattr(
         importlib.import_module(module), "__path__"
     )
-    if is_pkg:  # a topic package: its main is experiment_main
+    if is_pkg:  # a topic package: its own __main__.main if it has one, else experiment_main
+        if importlib.util.find_spec(f"{module}.__main__"):
+            own = getattr(importlib.import_module(f"{module}.__main__"), "main", None)
+            if own is not None:
+                return own
         from empirical.experiment import experiment_main
 
         return lambda argv: experiment_main(module, argv)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from empirical.claims import load_claim_modules
+from empirical.results import check_out_dir
 from empirical.sweep import EXECUTORS
 from empirical.validate.run import PROFILES, report, select_claims, validate
 from memtheory.cli import ArgumentParser
@@ -64,6 +65,10 @@ def main(argv=None) -> int:
         raise ValueError("--report-only reports OUT/results.jsonl as it is: drop --resume/--only")
     if args.workers is not None and args.workers < 1:
         raise ValueError(f"--workers must be an integer >= 1, got {args.workers}")
+    if args.only is not None and not args.only.strip(" ,"):
+        raise ValueError(f"--only {args.only!r}: give at least one glob on claim ids")
+    if not (args.list or args.report_only):
+        check_out_dir(args.out)  # before any claim module (and torch) is loaded
     load_claim_modules(args.claims_module)
     if args.list:
         for c in select_claims(args.profile, args.only):

@@ -67,6 +67,14 @@ def _is_number(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
+def _same_numeric_parts(meas: list) -> bool:
+    """Every measurement is a mapping with the same keys and numeric values (an AllOf row)."""
+    return all(
+        isinstance(m, dict) and m.keys() == meas[0].keys() and all(map(_is_number, m.values()))
+        for m in meas
+    )
+
+
 def _stored_nr(r: dict) -> NotReproducing | None:
     if r.get("expect", "holds") == "holds":
         return None
@@ -95,6 +103,10 @@ def summarize(rows: list[dict], registry: dict[str, Claim]) -> list[ClaimLine]:
         meas = [r.get("measurement") for r in rs]
         if len(rs) > 1 and all(_is_number(m) for m in meas):
             measurement = str(Spread.of(meas))
+        elif len(rs) > 1 and _same_numeric_parts(meas):
+            measurement = (
+                "{" + ", ".join(f"{k}: {Spread.of([m[k] for m in meas])}" for k in meas[0]) + "}"
+            )
         else:
             measurement = "; ".join(_fmt(m) for m in meas)
         preds = [r.get("prediction") for r in rs]

@@ -10,7 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from empirical.experiments import capacity as exp
+from empirical.experiment import experiment_main
+from empirical.experiments.capacity import config as cfg
+from empirical.experiments.capacity import metrics as exp
+from empirical.experiments.capacity import run as capacity_run
 from empirical.models import assoc_memory as am
 from empirical.tasks import associative as tasks
 
@@ -217,11 +220,11 @@ def _tiny_config(**kw):
         rel_tol=0.1,
     )
     base.update(kw)
-    return exp.CapacityConfig(**base)
+    return cfg.CapacityConfig(**base)
 
 
 def test_run_tiny_returns_documented_keys(tmp_path):
-    result = exp.run(_tiny_config())
+    result = capacity_run.run(_tiny_config())
     for key in (
         "config",
         "points",
@@ -254,12 +257,14 @@ def test_run_tiny_returns_documented_keys(tmp_path):
     )
     assert result["ratio"]["common_dims"][0]["d"] == 8
     assert result["ratio"]["verdict"] is not None
-    exp.write_outputs(result, tmp_path)
+    capacity_run.write_outputs(result, tmp_path)
     rows = [json.loads(x) for x in (tmp_path / "results.jsonl").read_text().splitlines()]
     assert len(rows) == len(result["points"]) + 1
     assert (tmp_path / "capacity.png").stat().st_size > 0
     text = (tmp_path / "summary.md").read_text()
     assert "d^2/(N ln N)" in text and "Does not reproduce" in text
+    assert result["trained_linear"]["per_d"][0]["facts_std"] is None  # one seed: no spread
+    assert "n/a (1 seed)" in text and result["outer_product"]["per_d"][0]["facts_std"] >= 0
 
 
 def test_predicates_are_deterministic():
@@ -297,17 +302,67 @@ def test_bad_configs_raise_before_work(bad):
 
 def test_run_rejects_non_config_and_cli_rejects_bad_flags(capsys):
     with pytest.raises(ValueError):
-        exp.run({"seeds": 1})
+        capacity_run.run({"seeds": 1})
     with pytest.raises(SystemExit) as info:
-        exp.main(["--profile", "huge"])
+        experiment_main("capacity", ["--profile", "huge"])
     assert info.value.code == 2
     with pytest.raises(SystemExit) as info:
-        exp.main(["--seeds", "abc"])
+        experiment_main("capacity", ["--seeds", "abc"])
     assert info.value.code == 2
 
 
 @pytest.mark.slow
 def test_quick_profile_end_to_end(tmp_path):
-    assert exp.main(["--profile", "quick", "--out", str(tmp_path)]) == 0
+    assert experiment_main("capacity", ["--profile", "quick", "--out", str(tmp_path)]) == 0
     for name in ("results.jsonl", "summary.md", "capacity.png"):
         assert (tmp_path / name).exists()
+
+
+def test_run_with_out_writes_its_outputs(tmp_path):
+    out = tmp_path / "cap"
+    result = capacity_run.run(_tiny_config(out=str(out), mlp_sizes=()))
+    assert "mlp" not in result
+    rows = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
+    assert len(rows) == len(result["points"]) + 1
+    assert (out / "capacity.png").stat().st_size > 0
+    assert (out / "summary.md").read_text().startswith("# Associative-memory capacity")
+
+
+def test_config_is_frozen_and_importing_the_topic_loads_no_torch():
+    import subprocess
+    import sys
+
+    with pytest.raises(AttributeError):
+        _tiny_config().seeds = 3
+    code = (
+        "import sys, empirical.experiments.capacity, empirical.experiments.capacity.config;"
+        "print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_claims_tolerance_is_the_configs():
+    from empirical.experiments.capacity import claims
+
+    for name, profile in cfg.PROFILES.items():
+        assert profile.tolerance == claims.TOL, name
+
+
+def test_rerun_with_out_resumes_from_stored_points(tmp_path, monkeypatch):
+    config = _tiny_config(out=str(tmp_path), mlp_sizes=())
+    first = capacity_run.run(config)
+    stored = (tmp_path / capacity_run.STORE).read_text().splitlines()
+    assert len(stored) == len(first["points"])
+
+    def boom(*args, **kwargs):
+        raise AssertionError("measured again instead of resuming")
+
+    monkeypatch.setattr(capacity_run, "outer_product_stores", boom)
+    monkeypatch.setattr(capacity_run, "trained_linear_stores", boom)
+    again = capacity_run.run(config)
+    assert again["points"] == json.loads(json.dumps(first["points"]))
+    assert again["outer_product"]["constant"] == first["outer_product"]["constant"]
+    # another config does not take the stored points
+    with pytest.raises(AssertionError, match="measured again"):
+        capacity_run.run(_tiny_config(out=str(tmp_path), mlp_sizes=(), threshold=0.9))

@@ -1,12 +1,18 @@
-"""The path-star experiment: planning, log-spaced evaluation, records, seeds, resume, CLI."""
+"""The path-star experiment: planning, log-spaced evaluation, records, seeds, resume, CLI, and
+the output folder it gets under ``python -m empirical.validate``."""
 
 import dataclasses
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
-from empirical.experiments import pathstar as ps
+from empirical.experiments.pathstar import config as ps
+from empirical.experiments.pathstar.__main__ import main
+from empirical.experiments.pathstar.report import boundary_table
+from empirical.experiments.pathstar.run import run, run_inweights
 
 REQUIRED = (
     "recipe",
@@ -59,6 +65,24 @@ def test_plan_quick_profile():
     assert (paper.n_layer, paper.d_model, paper.n_head, paper.lr) == (12, 384, 8, 5e-5)
     assert paper.weight_decay == 0.01 and paper.schedule == "cosine"
     assert ps.PROFILES["cpu-paper-graph"].degrees == (5000,)
+    pauses = [r for r in runs if r.tag == "pause"]
+    assert {(r.degree, r.length) for r in pauses} == {cfg.pause_graph}
+    assert sorted({r.seed for r in pauses}) == list(range(cfg.pause_seeds))
+    assert len(pauses) == cfg.pause_seeds * len(cfg.pause_sweep)
+
+
+def test_pause_runs_are_evaluated_densely_and_the_frozen_control_longer():
+    cfg = dataclasses.replace(
+        TINY, pause_sweep=(0, 3), pause_seeds=2, pause_eval_every=5, frozen_steps=40
+    )
+    pause = next(r for r in ps.plan_runs(cfg) if r.tag == "pause")
+    assert ps.eval_steps_of(cfg, pause, 23) == [0, 5, 10, 15, 20, 23]
+    frozen = ps.RunSpec("frozen-embeddings", 8, 4, 0, 4, 16)
+    assert ps.steps_of(cfg, frozen) == 40 and ps.steps_of(cfg, pause) == cfg.steps
+    assert ps.steps_of(dataclasses.replace(cfg, pause_steps=7), pause) == 7
+    assert ps.eval_steps_of(cfg, frozen, 40) == ps.eval_schedule(40, cfg.n_evals)
+    with pytest.raises(ValueError, match="pause_graph"):
+        dataclasses.replace(cfg, pause_graph=(8,))
 
 
 def test_eval_schedule_is_dense_early():
@@ -69,8 +93,8 @@ def test_eval_schedule_is_dense_early():
 
 
 def test_records_and_seeded_short_training(tmp_path):
-    a = ps.run(TINY)
-    b = ps.run(TINY)
+    a = run(TINY)
+    b = run(TINY)
     assert [r["recipe"] for r in a["records"]] == ["mixed", "hardest-token", "in-context"]
     for rec in a["records"]:
         for key in REQUIRED:
@@ -90,23 +114,23 @@ def test_records_and_seeded_short_training(tmp_path):
 
 
 def test_resume_skips_finished_runs_and_checkpoints(tmp_path, capsys):
-    cfg = dataclasses.replace(TINY, recipes=("mixed",), figures=True)
-    first = ps.run(cfg, tmp_path)
+    cfg = dataclasses.replace(TINY, recipes=("mixed",), figures=True, out=str(tmp_path))
+    first = run(cfg)
     assert (tmp_path / "results.jsonl").exists() and first["figures"]
     assert any((tmp_path / "checkpoints").glob("*.pt"))
     capsys.readouterr()
-    again = ps.run(cfg, tmp_path)
+    again = run(cfg)
     assert "[1/1]" not in capsys.readouterr().err  # nothing retrained
     assert again["records"][0]["final_loss"] == first["records"][0]["final_loss"]
     # a finished checkpoint resumes to the same trajectory
     spec = ps.plan_runs(cfg)[0]
-    rec, _, _ = ps.run_inweights(cfg, spec, tmp_path / "checkpoints")
+    rec, _, _ = run_inweights(cfg, spec, tmp_path / "checkpoints")
     assert rec["curve"] == first["records"][0]["curve"]
 
 
 def test_cli_json(monkeypatch, capsys, tmp_path):
     monkeypatch.setitem(ps.PROFILES, "quick", dataclasses.replace(TINY, recipes=("mixed",)))
-    code = ps.main(["--profile", "quick", "--json", "--out", str(tmp_path), "--variant", "mixed"])
+    code = main(["--profile", "quick", "--json", "--out", str(tmp_path), "--variant", "mixed"])
     assert code == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 1 and all(k in rows[0] for k in REQUIRED)
@@ -133,14 +157,12 @@ def test_quick_main_recipe_generalizes_to_heldout_leaves():
         workers=1,
         figures=False,
     )
-    rec = ps.run(cfg)["records"][0]
+    rec = run(cfg)["records"][0]
     assert rec["heldout_exact_match"] >= 0.5, rec["heldout_exact_match"]
     assert rec["heldout_first_token_acc"] > 10 * rec["chance"]
 
 
 def test_boundary_table_classes():
-    from empirical.experiments.pathstar import boundary_table
-
     def rec(d, ell, final, peak, width=32):
         return {
             "recipe": "mixed",
@@ -165,3 +187,58 @@ def test_boundary_table_classes():
     assert rows[3].split("|")[1].split() == ["0.90/0.95", "A", "0.20/0.90", "T"]
     assert rows[4].split("|")[1].split() == ["0.10/0.15", "F", "0.45/0.52", "-"]
     assert boundary_table([]) == ""
+
+
+def test_config_imports_no_torch():
+    code = (
+        "import sys, empirical.experiments.pathstar.config, empirical.experiments.pathstar; "
+        "print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_cli_batch_size_zero_is_full_batch(monkeypatch):
+    seen = {}
+
+    def fake_run(config):
+        seen["config"] = config
+        raise SystemExit(0)
+
+    monkeypatch.setattr("empirical.experiments.pathstar.run.run", fake_run)
+    with pytest.raises(SystemExit):
+        main(["--batch-size", "0", "--variant", "mixed", "--variant", "pause", "--n-layer", "3"])
+    cfg = seen["config"]
+    assert cfg.batch_size is None and cfg.variants == ("mixed", "pause") and cfg.n_layer == 3
+
+
+def test_validate_run_gets_checkpoints_figures_and_resume(monkeypatch, tmp_path, capsys):
+    """Under ``python -m empirical.validate`` the run writes into its own folder and resumes."""
+    from empirical.validate.run import run_group
+
+    tiny = dataclasses.replace(TINY, recipes=("mixed",), figures=True, steps=4, n_evals=2)
+    monkeypatch.setitem(ps.PROFILES, "quick", tiny)
+    rows = run_group("pathstar", "quick", ["pathstar.heldout-above-chance"], str(tmp_path))
+    assert rows and rows[0]["verdict"] != "error", rows
+    folder = tmp_path / "experiments" / "pathstar"
+    assert rows[0]["config"]["out"] == str(folder)
+    assert (folder / "results.jsonl").exists() and (folder / "summary.txt").exists()
+    assert any((folder / "checkpoints").glob("*.pt"))
+    assert any((folder / "figures").glob("*.png"))
+    capsys.readouterr()
+    again = run_group("pathstar", "quick", ["pathstar.heldout-above-chance"], str(tmp_path))
+    assert "[1/1]" not in capsys.readouterr().err  # resumed: nothing retrained
+    assert [r["measurement"] for r in again] == [r["measurement"] for r in rows]
+
+
+def test_every_claim_reads_a_real_result():
+    """Each registered path-star claim judges a (tiny, untrained) result of every recipe."""
+    from empirical.claims import all_claims
+
+    cfg = dataclasses.replace(TINY, recipes=ps.RECIPES, pause_sweep=(0, 2), steps=4)
+    result = run(cfg)
+    claims = [c for c in all_claims() if c.experiment == "pathstar"]
+    assert len(claims) >= 9
+    for claim in claims:
+        rows = claim.judge(result)
+        assert rows and all(isinstance(r.holds, bool) for r in rows), claim.id

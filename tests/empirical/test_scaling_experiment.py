@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -11,7 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from empirical.experiments import scaling as exp
+from empirical.experiment import experiment_main
+from empirical.experiments.scaling import config as cfg
+from empirical.experiments.scaling import metrics
+from empirical.experiments.scaling import run as exp
 from empirical.models import assoc_memory as am
 from empirical.tasks import associative as tasks
 from memtheory import scaling as theory
@@ -95,9 +101,9 @@ def test_mean_unseen_mass_matches_theory():
 
 def test_fit_slope_exact_on_a_power_law():
     x = np.geomspace(10, 1000, 9)
-    assert_allclose(exp.fit_slope(x, 3.0 * x**-0.7, 10, 1000), -0.7, rtol=1e-10)
-    assert_allclose(exp.fit_slope(x, 3.0 * x**-0.7, 50, 400), -0.7, rtol=1e-10)
-    assert math.isnan(exp.fit_slope(x, x, 2000, 3000))
+    assert_allclose(metrics.fit_slope(x, 3.0 * x**-0.7, 10, 1000), -0.7, rtol=1e-10)
+    assert_allclose(metrics.fit_slope(x, 3.0 * x**-0.7, 50, 400), -0.7, rtol=1e-10)
+    assert math.isnan(metrics.fit_slope(x, x, 2000, 3000))
 
 
 # ------------------------------------------------------------------------------------------
@@ -118,7 +124,7 @@ def _tiny(**kw):
         seeds=2,
     )
     base.update(kw)
-    return exp.ScalingConfig(**base)
+    return cfg.ScalingConfig(**base)
 
 
 def test_run_tiny_returns_documented_keys(tmp_path):
@@ -127,7 +133,7 @@ def test_run_tiny_returns_documented_keys(tmp_path):
     for key, size in (("d_sweep", 3), ("T_sweep", 3)):
         sw = result[key]
         assert {"grid", "errors", "mean", "std", "predicted", "exponents"} <= set(sw)
-        for s in exp.SCHEMES:
+        for s in metrics.SCHEMES:
             errs = np.array(sw["errors"][s])
             assert errs.shape == (2, size)
             assert np.all((errs >= 0) & (errs <= 1))
@@ -144,9 +150,8 @@ def test_run_tiny_returns_documented_keys(tmp_path):
                 "reproduces_finite_size",
             } <= set(e)
     assert len(result["T_sweep"]["missing_mass"]) == 3
-    again = exp.run(_tiny())
+    again = exp.run(_tiny(out=str(tmp_path)))
     assert again["d_sweep"]["errors"] == result["d_sweep"]["errors"]
-    exp.write_outputs(result, tmp_path)
     rows = [json.loads(x) for x in (tmp_path / "results.jsonl").read_text().splitlines()]
     assert len(rows) == 2 * (3 + 3) + 1
     assert (tmp_path / "scaling.png").stat().st_size > 0
@@ -179,8 +184,24 @@ def test_run_rejects_non_config():
         exp.run(None)
 
 
+def test_config_is_frozen_and_has_out():
+    c = _tiny()
+    assert c.out is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.seeds = 3
+
+
+def test_config_imports_no_torch():
+    code = (
+        "import sys, empirical.experiments.scaling.config, empirical.experiments.scaling;"
+        "print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 @pytest.mark.slow
 def test_quick_profile_end_to_end(tmp_path):
-    assert exp.main(["--profile", "quick", "--out", str(tmp_path)]) == 0
+    assert experiment_main("scaling", ["--profile", "quick", "--out", str(tmp_path)]) == 0
     for name in ("results.jsonl", "summary.md", "scaling.png"):
         assert (tmp_path / name).exists()

@@ -1,0 +1,82 @@
+"""``run(config) -> dict``: overlap flows, their plateaus and escape times."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+
+from empirical.experiments.multi_index.config import Config
+from empirical.results import atomic_write_json, atomic_write_text, to_jsonable
+from memtheory import multi_index as mi
+
+T_MAX = 1e9
+
+
+def flow_row(link: str, mode: str, d: int, seed: int) -> dict:
+    """One flow: its loss curve, drop times, the loss midway (in log time) between drops."""
+    out = mi.integrate_overlap(mi.random_overlap(d, 2, seed), link, mode, t_max=T_MAX, points=120)
+    t, loss = out["t"], out["loss"]
+    levels = mi.LINKS[link].plateaus
+    drops = mi.loss_drops(t, loss, levels)
+    between = []
+    for a, b in zip(drops, drops[1:], strict=False):
+        if math.isfinite(a) and math.isfinite(b) and a > 0:
+            tm = math.sqrt(a * b)
+            between.append(float(np.interp(tm, t, loss)))
+        else:
+            between.append(math.nan)
+    return {
+        "link": link,
+        "mode": mode,
+        "d": d,
+        "seed": seed,
+        "initial_loss": float(loss[0]),
+        "final_loss": float(loss[-1]),
+        "min_singular_value": float(np.linalg.svd(out["M"][-1], compute_uv=False)[-1]),
+        "drops": drops,
+        "plateau_levels": list(levels),
+        "loss_between_drops": between,
+        "t": t,
+        "loss": loss,
+    }
+
+
+def run(config: Config) -> dict:
+    """Every flow of the profile; ``result.json``, ``summary.md`` and a figure in ``config.out``."""
+    t0 = time.perf_counter()
+    flows = [
+        flow_row(link, mode, config.d, s)
+        for link in config.links
+        for mode in mi.MODES
+        for s in range(config.seeds)
+    ]
+    escape = []
+    for link in config.slope_links:
+        for d in config.dims:
+            for s in range(config.seeds):
+                row = flow_row(link, "two-timescale", d, s)
+                escape.append({"link": link, "d": d, "seed": s, "escape_time": row["drops"][-1]})
+    from empirical.experiments.multi_index.finite import compare_with_flow
+
+    finite = [compare_with_flow(link, "two-timescale", config) for link in config.finite_links]
+    result = to_jsonable(
+        {
+            "config": config,
+            "flows": flows,
+            "escape": escape,
+            "finite": finite,
+            "wall_time": time.perf_counter() - t0,
+        }
+    )
+    if config.out:
+        from empirical.experiments.multi_index.figures import save_figures
+        from empirical.experiments.multi_index.report import summary_markdown
+
+        out = Path(config.out)
+        result["figures"] = save_figures(result, out)
+        atomic_write_json(out / "result.json", result)
+        atomic_write_text(out / "summary.md", summary_markdown(result))
+    return result

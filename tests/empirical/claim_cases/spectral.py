@@ -1,0 +1,50 @@
+"""Made-up results of ``empirical.experiments.spectral``: a passing and a failing one per claim."""
+
+
+def _run(graph, graph_set="paper", seed=0, **kw):
+    row = {
+        "graph": graph,
+        "graph_set": graph_set,
+        "seed": seed,
+        "predicted_rank": 3,
+        "initial_effective_rank": 15.0,
+        "effective_rank": 3.2,
+        "numerical_rank": 3,
+        "energy_outside": 0.02,
+        "initial_cv_norm": 10.0,
+        "cv_norm": 0.01,
+    }
+    row.update(kw)
+    return row
+
+
+def _result(*runs, lemma5=1e-9, cycle=1e-15):
+    return {
+        "runs": list(runs),
+        "lemma5_fd_relative_error": {"cycle:15": lemma5, "grid:4x4": lemma5},
+        "cycle_spectrum_max_error": cycle,
+    }
+
+
+GOOD = _result(_run("cycle:15"), _run("grid:4x4", seed=1), _run("random:16x3:2", "held-out"))
+
+CASES = {
+    # collapse: final/initial effective rank 0.21 passes; 9/15 = 0.6 fails
+    "geom.node2vec-low-rank": (
+        GOOD,
+        _result(_run("cycle:15"), _run("irregular", effective_rank=9)),
+    ),
+    # the rule is judged on held-out graphs only: a wrong paper-graph rank does not count
+    "geom.node2vec-rank-collapse": (
+        _result(_run("irregular", effective_rank=8.0), _run("grid:3x5", "held-out")),
+        _result(_run("cycle:15"), _run("random:16x3:2", "held-out", effective_rank=4.5)),
+    ),
+    "geom.node2vec-numerical-rank": (
+        GOOD,
+        _result(_run("cycle:15"), _run("irregular", numerical_rank=4)),
+    ),
+    "geom.node2vec-subspace": (GOOD, _result(_run("irregular", energy_outside=0.2))),
+    "geom.null-space-absorption": (GOOD, _result(_run("grid:4x4", cv_norm=0.5))),
+    "geom.lemma5-gradient": (GOOD, _result(_run("cycle:15"), lemma5=1e-3)),
+    "geom.cycle-spectrum": (GOOD, _result(_run("cycle:15"), cycle=1e-6)),
+}
