@@ -154,7 +154,7 @@ class TinyGraphsConfig:
                 as_choice("knob_settings", label, [k[0] for k in KNOBS])
         as_choice("device", self.device, ("cpu", "cuda", "auto"))
         if self.width is not None:
-            as_int("width", self.width, 1)
+            as_int("width", self.width, 1, MAX_WIDTH)
         # every model of every cell must build: catches bad sizes before any training
         for graph in parsed:
             for m in self.models:
@@ -195,6 +195,11 @@ def graph_kind(graph) -> str:
     ``graph.meta["kind"]``."""
     kind = (getattr(graph, "meta", None) or {}).get("kind")
     return kind if kind in GRAPH_KINDS else "other"
+
+
+# Bounded before anything is allocated: a width-8192 Transformer layer alone holds 12 x 8192^2
+# float32 weights (3.2 GB) plus Adam's two moments; wider is not a tiny-graph model.
+MAX_WIDTH = 8192
 
 
 def recipe(model: str, graph, large_irregular: bool = False, width: int | None = None) -> dict:
