@@ -81,7 +81,7 @@ CASES = [
     *[(f"empirical.experiments.{e}", ["--profile", "nope"], "--profile") for e in EXPERIMENTS],
     ("empirical.experiments.pathstar", ["--steps", "0"], "steps"),
     ("empirical.experiments.pathstar", ["--seeds", "-1"], "seeds"),
-    ("empirical.experiments.tiny_graphs", ["--width", "1000000000"], "--width"),
+    ("empirical.experiments.tiny_graphs", ["--width", "1000000000"], "width"),
     ("empirical.experiments.tiny_graphs", ["--graph", "cycle:1000000000000"], "max_bytes"),
     ("empirical.experiments.tiny_graphs", ["--graph", "path-star:1000000x1000"], "max_bytes"),
     ("empirical.validate", ["--claims-module", "does.not.exist"], "does.not.exist"),
