@@ -14,7 +14,6 @@ KINDS = {
     "gd.margin-recursion": Kind.DERIVATION,
     "gd.hessian": Kind.DERIVATION,
     "gd.reduced-map": Kind.DERIVATION,
-    "recall.seq-init-plateau": Kind.DERIVATION,
     "imbalance.reduced-model-exact": Kind.DERIVATION,
     "geom.cycle-spectrum": Kind.DERIVATION,
     "geom.lemma5-gradient": Kind.DERIVATION,
@@ -30,22 +29,6 @@ NOT_REPRODUCING = {
         Category.REGIME,
         "measured at d <= 32 only, where the fitted constant still rises with d; the statistical-"
         "physics constant is a large-d limit",
-    ),
-    "recall.tradeoff-capacity-fit": NotReproducing(
-        Category.BUDGET,
-        "CPU step budget below the paper's 2^14 steps with H = 8 and a learning-rate search",
-    ),
-    "recall.sweep-facts-per-param": NotReproducing(
-        Category.BUDGET, "CPU step budget and bisection resolution below the paper's"
-    ),
-    "distr.bayes-floor": NotReproducing(
-        Category.BUDGET, "finite training below the paper's 5000 SGD steps at batch 512"
-    ),
-    "distr.truncation-rho-0.1": NotReproducing(
-        Category.UNCONFIRMED, "the paper's magnitude for rank-rho truncation is unconfirmed"
-    ),
-    "distr.truncation-rho-0.2": NotReproducing(
-        Category.UNCONFIRMED, "the paper's magnitude for rank-rho truncation is unconfirmed"
     ),
     "imbalance.tiered-adam-all-groups": NotReproducing(
         Category.BUDGET,

@@ -1,4 +1,6 @@
-"""The four training-dynamics experiments (issue 7): Hessian, exact GD, seeds, configs, outputs."""
+"""Training-dynamics experiments gd_associative and heavy_tailed (issue 7): Hessian, exact GD,
+seeds, configs, outputs. factual_recall and distributional: test_factual_recall.py,
+test_distributional.py."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from empirical.experiments import distributional, factual_recall, gd_associative, heavy_tailed
+from empirical.experiments import gd_associative, heavy_tailed
 from memtheory import dynamics as dyn
 
 TINY = {
@@ -37,37 +39,6 @@ TINY = {
         grid_sign=(-3.0, -3.0),
         reduced_classes=4,
         reduced_steps=10,
-        seeds=1,
-    ),
-    factual_recall: factual_recall.FactualRecallConfig(
-        seq_subjects=4,
-        seq_relations=2,
-        seq_answers=2,
-        seq_noise=3,
-        seq_len=6,
-        seq_batch=16,
-        seq_steps=12,
-        tr_d=8,
-        tr_head_dim=2,
-        tr_heads=(1,),
-        tr_widths=(2,),
-        tr_subjects=2,
-        tr_answers=2,
-        tr_seq_len=5,
-        sw_dims=(4,),
-        sw_max_subjects=2,
-        batch=8,
-        steps=3,
-        seeds=1,
-    ),
-    distributional: distributional.DistributionalConfig(
-        vocab_size=10,
-        seq_len=16,
-        d_model=8,
-        ff_mult=1,
-        batch=4,
-        steps=3,
-        test_batch=32,
         seeds=1,
     ),
 }
@@ -108,11 +79,6 @@ BAD = [
     (gd_associative.GDAssociativeConfig, dict(device="cuda")),
     (heavy_tailed.HeavyTailedConfig, dict(grid_gd=(1.0, 0.0))),
     (heavy_tailed.HeavyTailedConfig, dict(memory_dim=4, memory_inputs=8)),
-    (factual_recall.FactualRecallConfig, dict(seq_subjects=15, seq_answers=8)),
-    (factual_recall.FactualRecallConfig, dict(tr_heads=(0, 2))),
-    (distributional.DistributionalConfig, dict(alpha=1.0)),
-    (distributional.DistributionalConfig, dict(rhos=(1.5,))),
-    (distributional.DistributionalConfig, dict(optimizer="lbfgs")),
 ]
 
 
@@ -152,18 +118,6 @@ def test_paper_profiles_carry_paper_sizes():
     assert gd_associative.PROFILES["paper"].sweep_size == 10
     assert gd_associative.PROFILES["paper"].sweep_steps == 1000
     assert heavy_tailed.PROFILES["paper"].m == 11
-    fp = factual_recall.PROFILES["paper"]
-    assert (fp.seq_subjects, fp.seq_relations, fp.seq_answers, fp.seq_steps) == (16, 4, 8, 8192)
-    assert (fp.tr_d, fp.tr_head_dim, fp.tr_subjects, fp.steps) == (32, 8, 32, 2**14)
-    dp = distributional.PROFILES["paper"]
-    assert (dp.d_model, dp.seq_len, dp.alpha, dp.lr, dp.batch, dp.steps) == (
-        256,
-        256,
-        0.5,
-        0.03,
-        512,
-        5000,
-    )
 
 
 @pytest.mark.slow
