@@ -24,6 +24,7 @@ EXPECTED_NOT_REPRODUCING = {
     "pathstar.pauses-converge-faster": "budget",
     "recall.sweep-facts-per-param": "budget",
     "recall.tradeoff-capacity-fit": "budget",
+    "recall.tradeoff-either-suffices": "budget",
     "scaling.power-T-exponent-asymptotic": "regime",
     "tiny.assoc-before-geometry": "budget",
     "tiny.memorize-all": "budget",

@@ -184,10 +184,13 @@ def test_cli_rejects_bad_seeds(capsys):
 
 
 @pytest.mark.slow
-def test_quick_profile_claims_hold():
+def test_quick_profile_claims_hold_as_recorded():
+    from empirical.experiments.factual_recall.claims import CLAIMS
     from empirical.experiments.factual_recall.run import run
 
     result = run(C.PROFILES["quick"])
-    verdicts = {c["id"]: c["verdict"] for c in result["claims"]}
-    measured = {k: v for k, v in verdicts.items() if v != "not measured"}
-    assert measured and all(v == "holds" for v in measured.values()), verdicts
+    recorded = {c.id.split(".", 1)[1] for c in CLAIMS if c.not_reproducing is not None}
+    paper_only = {c.id.split(".", 1)[1] for c in CLAIMS if "quick" not in c.profiles}
+    for c in result["claims"]:
+        if c["id"] not in recorded | paper_only:
+            assert c["verdict"] == "holds", c
