@@ -10,7 +10,11 @@
       y = h + W_2 relu(W_1 h + b)
 
   Parameter count used by the paper's plots: :math:`4Hd_hd + 2md` (embeddings and biases
-  excluded). ``n_heads = 0`` removes attention, ``mlp_width = 0`` removes the MLP.
+  excluded). ``n_heads = 0`` removes attention, ``mlp_width = 0`` removes the MLP. Keys and
+  values depend on the token only (no positional encoding), so they are computed once per
+  vocabulary token; the scores are gathered per position and the attention weights summed per
+  token before the values: the same sums as per position, ``vocab_size`` projections instead of
+  ``B T``.
 * :class:`LinearAttentionFactual`: the simplified model of Fig. 5, one-hot (orthogonal)
   embeddings, linear attention without softmax, output
   :math:`\\sum_j (x_{EOS}^\\top A x_j) V^\\top x_j`; only the EOS row ``a`` of ``A`` matters, so
