@@ -310,7 +310,10 @@ CLAIMS = [
             profiles=("paper",),
             not_reproducing=NotReproducing(
                 Category.BUDGET,
-                "not yet measured at the paper's setting (2^14 steps, batch 1024, d 32)",
+                "paper profile (d 32, d_h 8, N 1024, lr 1e-2, 2^14 steps, batch 1024) on the "
+                "shared CPU: the two finished cells sit outside the boundary and are not stored "
+                "(H=1 m=128: 0.261, H=4 m=64: 0.865); H=8 m=8 (outside) and the two cells inside "
+                "it (H=8 m=64, H=20 m=1) did not finish",
             ),
         )
     ),
