@@ -10,7 +10,11 @@
       y = h + W_2 relu(W_1 h + b)
 
   Parameter count used by the paper's plots: :math:`4Hd_hd + 2md` (embeddings and biases
-  excluded). ``n_heads = 0`` removes attention, ``mlp_width = 0`` removes the MLP.
+  excluded). ``n_heads = 0`` removes attention, ``mlp_width = 0`` removes the MLP. Keys and
+  values depend on the token only (no positional encoding), so they are computed once per
+  vocabulary token; the scores are gathered per position and the attention weights summed per
+  token before the values: the same sums as per position, ``vocab_size`` projections instead of
+  ``B T``.
 * :class:`LinearAttentionFactual`: the simplified model of Fig. 5, one-hot (orthogonal)
   embeddings, linear attention without softmax, output
   :math:`\\sum_j (x_{EOS}^\\top A x_j) V^\\top x_j`; only the EOS row ``a`` of ``A`` matters, so
@@ -96,15 +100,22 @@ class OneLayerFactual(nn.Module):
     def parts(self, inputs: torch.Tensor) -> dict:
         """The residual pieces at the last position: ``x`` (EOS embedding), ``attn``, ``mlp``."""
         c = self.config
-        x = self.embed[inputs]  # (B, T, d)
-        last = x[:, -1]
+        last = self.embed[inputs[:, -1]]  # (B, d): the query position (EOS)
         out = {"x": last}
         if c.n_heads > 0:
+            # keys and values depend on the token only: project the vocabulary once, gather the
+            # scores per position and pool the attention per token (same sums as per position,
+            # vocab_size instead of B T projections)
+            B, T = inputs.shape
+            H = c.n_heads
             q = torch.einsum("hed,bd->bhe", self.wq, last)
-            k = torch.einsum("hed,btd->bhte", self.wk, x)
-            v = torch.einsum("hed,btd->bhte", self.wv, x)
-            att = torch.softmax(torch.einsum("bhe,bhte->bht", q, k) / math.sqrt(c.d_head), -1)
-            mix = torch.einsum("bht,bhte->bhe", att, v)
+            k = torch.einsum("hed,vd->hve", self.wk, self.embed)
+            v = torch.einsum("hed,vd->hve", self.wv, self.embed)
+            idx = inputs[:, None, :].expand(B, H, T)
+            scores = torch.einsum("bhe,hve->bhv", q, k).gather(2, idx)
+            att = torch.softmax(scores / math.sqrt(c.d_head), -1)
+            pooled = att.new_zeros(B, H, c.vocab_size).scatter_add(2, idx, att)
+            mix = torch.einsum("bhv,hve->bhe", pooled, v)
             out["attn"] = torch.einsum("hde,bhe->bd", self.wo, mix)
             out["attention"] = att
         else:

@@ -28,6 +28,7 @@ EXPECTED_NOT_REPRODUCING = {
     "pathstar.pauses-converge-faster": "refuted",
     "recall.sweep-facts-per-param": "budget",
     "recall.tradeoff-capacity-fit": "budget",
+    "recall.tradeoff-either-suffices": "budget",
     "scaling.power-T-exponent-asymptotic": "regime",
     "scaling_trained.sgd-scheme-agrees": "refuted",
     "scaling_trained.sgd-scheme-misses": "refuted",

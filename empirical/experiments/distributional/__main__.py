@@ -1,0 +1,12 @@
+import sys
+
+from empirical.experiment import experiment_main
+from memtheory.cli import run_cli
+
+if __name__ == "__main__":
+    sys.exit(
+        run_cli(
+            lambda argv: experiment_main("distributional", argv),
+            prog="python -m empirical.experiments.distributional",
+        )
+    )
