@@ -274,39 +274,8 @@ class Row:
     figure: str | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """TRANSITIONAL (removed once every topic is converted): a row judged by the check itself,
-    with its tolerance only in words (:class:`Stated`). It has no margin."""
-
-    prediction: object
-    measurement: object
-    holds: bool
-    detail: str = ""
-    seed: int | None = None
-    figure: str | None = None
-
-
-@dataclass(frozen=True)
-class Stated(Tolerance):
-    """TRANSITIONAL: a tolerance in words, judged inside a legacy check (no margin)."""
-
-    words: str = ""
-
-    def margin(self, value, predicted=None) -> float:
-        return math.nan
-
-    @property
-    def text(self) -> str:
-        return self.words
-
-
 def judge(tolerance: Tolerance, m: Measured) -> Row:
     """Judge one measurement against a tolerance."""
-    if isinstance(m, Outcome):
-        return Row(
-            m.prediction, m.measurement, bool(m.holds), None, "n/a", m.detail, m.seed, "", m.figure
-        )
     if isinstance(tolerance, AllOf):
         ok = tolerance.parts_hold(m.value, m.predicted)
     else:
@@ -362,8 +331,6 @@ class Claim:
 
     def __post_init__(self):
         object.__setattr__(self, "kind", Kind(self.kind))
-        if isinstance(self.tolerance, str):  # TRANSITIONAL: legacy claims state it in words
-            object.__setattr__(self, "tolerance", Stated(words=self.tolerance))
         if not isinstance(self.tolerance, Tolerance):
             raise TypeError(f"{self.id}: tolerance must be a Tolerance, got {self.tolerance!r}")
         for name in ("paper", "statement", "prediction", "tolerance_reason"):
@@ -420,12 +387,8 @@ def load_claim_modules(modules=()) -> None:
 
 def all_claims() -> list[Claim]:
     """Import the ``claims`` module of every experiment package and return the claims by id."""
-    import empirical
     import empirical.experiments as experiments
 
-    for info in pkgutil.iter_modules(empirical.__path__):  # TRANSITIONAL: flat claims_*.py
-        if info.name.startswith("claims_"):
-            importlib.import_module(f"empirical.{info.name}")
     for info in pkgutil.iter_modules(experiments.__path__):
         if info.ispkg and importlib.util.find_spec(f"{experiments.__name__}.{info.name}.claims"):
             importlib.import_module(f"{experiments.__name__}.{info.name}.claims")
