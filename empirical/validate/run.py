@@ -82,14 +82,16 @@ def group_by_run(claims: list[Claim]) -> dict[tuple, list[Claim]]:
     return groups
 
 
-def _experiment_config(profiles, profile: str, overrides: dict, out_dir: Path):
+def _experiment_config(
+    profiles, profile: str, overrides: dict, out_dir: Path, progress: bool = True
+):
     base = profiles[profile]
     fields = {f.name for f in dataclasses.fields(base)}
     changes = dict(overrides)
     if "out" in fields:
         changes["out"] = str(out_dir)
     if "progress" in fields and "progress" not in overrides:
-        changes["progress"] = True
+        changes["progress"] = progress
     return dataclasses.replace(base, **changes)
 
 
@@ -110,7 +112,12 @@ def _claim_fields(claim: Claim) -> dict:
 
 
 def run_group(
-    experiment: str, profile: str, claim_ids: list[str], out: str, claim_modules=()
+    experiment: str,
+    profile: str,
+    claim_ids: list[str],
+    out: str,
+    claim_modules=(),
+    progress: bool = True,
 ) -> list[dict]:
     """Run one experiment for ``profile`` and judge the given claims on its result (a job)."""
     load_claim_modules(claim_modules)
@@ -121,7 +128,7 @@ def run_group(
     config = None
     try:
         profiles, run, _ = experiment_api(experiment)
-        config = _experiment_config(profiles, profile, group[0].overrides, out_dir)
+        config = _experiment_config(profiles, profile, group[0].overrides, out_dir, progress)
         result = run(config)
         error = None
     except Exception as exc:  # the failure becomes a visible row, never a silent skip
@@ -221,6 +228,7 @@ def validate(
                 "claim_ids": [c.id for c in group],
                 "out": str(out),
                 "claim_modules": list(claim_modules),
+                "progress": progress,
             },
             name=experiment,
         )
