@@ -167,6 +167,26 @@ def atomic_save_npz(path, **arrays) -> Path:
     return atomic_write_bytes(path, buf.getvalue())
 
 
+def write_topic_outputs(out, result: dict, topic: str) -> dict:
+    """Write a topic's ``result.json``, ``summary.md`` (``TOPIC.report.summary_markdown``) and
+    figures (``TOPIC.figures.save_figures``, if the topic has it) into ``out``, atomically; the
+    figures' names go into ``result["figures"]``. Returns ``result``."""
+    import importlib
+
+    out = Path(out)
+    pkg = f"empirical.experiments.{topic}"
+    try:
+        figures = importlib.import_module(f"{pkg}.figures")
+    except ModuleNotFoundError:
+        figures = None
+    if figures is not None:
+        result["figures"] = figures.save_figures(result, out)
+    report = importlib.import_module(f"{pkg}.report")
+    atomic_write_json(out / "result.json", result)
+    atomic_write_text(out / "summary.md", report.summary_markdown(result))
+    return result
+
+
 def versions() -> dict:
     """Versions of Python and the packages that produce numbers here."""
     out = {"python": sys.version.split()[0], "platform": platform.platform()}

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 
 from empirical.experiments.mpp.config import Config
-from empirical.results import atomic_write_json, atomic_write_text, to_jsonable
+from empirical.results import to_jsonable, write_topic_outputs
 from memtheory import normalization as nz
 
 
@@ -91,8 +90,5 @@ def run(config: Config) -> dict:
         }
     )
     if config.out:
-        from empirical.experiments.mpp.report import summary_markdown
-
-        atomic_write_json(Path(config.out) / "result.json", result)
-        atomic_write_text(Path(config.out) / "summary.md", summary_markdown(result))
+        write_topic_outputs(config.out, result, "mpp")
     return result

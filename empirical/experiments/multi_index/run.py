@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 import time
-from pathlib import Path
 
 import numpy as np
 
 from empirical.experiments.multi_index.config import Config
-from empirical.results import atomic_write_json, atomic_write_text, to_jsonable
+from empirical.results import to_jsonable, write_topic_outputs
 from memtheory import multi_index as mi
 
 T_MAX = 1e9
@@ -72,11 +71,5 @@ def run(config: Config) -> dict:
         }
     )
     if config.out:
-        from empirical.experiments.multi_index.figures import save_figures
-        from empirical.experiments.multi_index.report import summary_markdown
-
-        out = Path(config.out)
-        result["figures"] = save_figures(result, out)
-        atomic_write_json(out / "result.json", result)
-        atomic_write_text(out / "summary.md", summary_markdown(result))
+        write_topic_outputs(config.out, result, "multi_index")
     return result

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 
 from empirical.experiments.teleport.config import Config
-from empirical.results import atomic_write_json, atomic_write_text, to_jsonable
+from empirical.results import to_jsonable, write_topic_outputs
 from memtheory import teleport as tp
 
 SCHEDULES = ("none", "every", "every-other", "random")
@@ -134,11 +133,5 @@ def run(config: Config) -> dict:
         }
     )
     if config.out:
-        from empirical.experiments.teleport.figures import save_figures
-        from empirical.experiments.teleport.report import summary_markdown
-
-        out = Path(config.out)
-        result["figures"] = save_figures(result, out)
-        atomic_write_json(out / "result.json", result)
-        atomic_write_text(out / "summary.md", summary_markdown(result))
+        write_topic_outputs(config.out, result, "teleport")
     return result
