@@ -23,7 +23,7 @@ EXPECTED_NOT_REPRODUCING = {
     "pathstar.backward-edges-reverse": "budget",
     "pathstar.pauses-converge-faster": "budget",
     "recall.sweep-facts-per-param": "budget",
-    "recall.tradeoff-capacity-fit": "budget",
+    "recall.tradeoff-capacity-fit": "refuted",
     "recall.tradeoff-either-suffices": "budget",
     "scaling.power-T-exponent-asymptotic": "regime",
     "tiny.assoc-before-geometry": "budget",
