@@ -27,7 +27,7 @@ EXPECTED_NOT_REPRODUCING = {
     "pathstar.incontext-chance": "budget",
     "pathstar.pauses-converge-faster": "refuted",
     "recall.sweep-facts-per-param": "budget",
-    "recall.tradeoff-capacity-fit": "budget",
+    "recall.tradeoff-capacity-fit": "refuted",
     "recall.tradeoff-either-suffices": "budget",
     "scaling.power-T-exponent-asymptotic": "regime",
     "scaling_trained.sgd-scheme-agrees": "refuted",
