@@ -1,9 +1,11 @@
 """Outputs shared by the dynamics topic packages ``gd_associative`` and ``heavy_tailed``.
 
 The verdict rows a topic's ``run`` puts in ``result["claims"]`` are generated from its registered
-claims (:func:`claim_row`), so a threshold lives once, in the topic's ``claims.py``; the row has
-the fields of :func:`empirical.experiments._dynamics_report.claim`. :func:`write_outputs` writes
-``results.jsonl``, ``curves.npz``, the figure and ``summary.md`` into ``config.out``.
+claims (:func:`claim_row`), so a threshold lives once, in the topic's ``claims.py``; a row is a
+dict ``{id, statement, prediction, measurement, spread, unit, tolerance, verdict}`` with the
+spread of :class:`empirical.claims.Spread` (``ddof = 1``) plus min and max.
+:func:`write_outputs` writes ``results.jsonl``, ``curves.npz``, the figure and ``summary.md``
+into ``config.out``.
 """
 
 from __future__ import annotations
@@ -11,11 +13,75 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from empirical.experiments import _dynamics_report as shared
+import numpy as np
+
+from empirical.claims import Spread
+
+
+def spread(values) -> dict:
+    """Mean and standard deviation (:class:`Spread`, ddof 1; std 0 for one value), min, max and
+    count of per-seed values; with a non-finite value the mean and std are nan."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    if v.size == 0 or not np.isfinite(v).all():
+        nan = float("nan")
+        return {
+            "mean": nan,
+            "std": nan,
+            "min": float(v.min(initial=nan)),
+            "max": float(v.max(initial=nan)),
+            "n": int(v.size),
+        }
+    s = Spread.of(v.tolist())
+    std = s.sd if s.n > 1 else 0.0
+    return {"mean": s.mean, "std": std, "min": float(v.min()), "max": float(v.max()), "n": s.n}
+
+
+def claim_fields(cid, statement, prediction, values, holds, tolerance, unit="") -> dict:
+    """One claim row. ``values``: the per-seed measurements; ``holds``: bool verdict."""
+    s = spread(values)
+    return {
+        "id": cid,
+        "statement": statement,
+        "prediction": prediction,
+        "measurement": s["mean"],
+        "spread": s,
+        "unit": unit,
+        "tolerance": tolerance,
+        "verdict": "holds" if bool(holds) else "does not reproduce",
+    }
+
+
+def _fmt(x) -> str:
+    if isinstance(x, str):
+        return x
+    x = float(x)
+    if x != x:
+        return "nan"
+    if x == 0 or 1e-3 <= abs(x) < 1e4:
+        return f"{x:.4g}"
+    return f"{x:.3e}"
+
+
+def claims_markdown(title: str, paper: str, command: str, claims: list) -> str:
+    """The head of ``summary.md``: one table row per claim."""
+    lines = [f"# {title}", "", f"Paper: {paper}", "", f"Command: `{command}`", ""]
+    lines += [
+        "| claim | prediction | measurement (mean) | spread over seeds (std; min..max; n) "
+        "| tolerance | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in claims:
+        s = c["spread"]
+        sp = f"{_fmt(s['std'])}; {_fmt(s['min'])}..{_fmt(s['max'])}; n={s.get('n', 0)}"
+        lines.append(
+            f"| **{c['id']}**: {c['statement']} | {_fmt(c['prediction'])} | "
+            f"{_fmt(c['measurement'])} {c['unit']} | {sp} | {c['tolerance']} | {c['verdict']} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def claim_row(claim, result: dict) -> dict:
-    """One registered claim judged on ``result``, as a ``_dynamics_report.claim`` row (``id``
+    """One registered claim judged on ``result``, as a :func:`claim_fields` row (``id``
     without the topic prefix; measurement and spread over the claim's rows; for a row measured
     as several parts, its first part)."""
     rows = claim.judge(result)
@@ -24,7 +90,7 @@ def claim_row(claim, result: dict) -> dict:
         return next(iter(v.values())) if isinstance(v, dict) else v
 
     pred = rows[0].prediction
-    return shared.claim(
+    return claim_fields(
         claim.id.split(".", 1)[1],
         claim.statement,
         number(pred) if pred is not None else claim.prediction,
@@ -51,7 +117,8 @@ def command(name: str, profiles: dict, cfg: dict) -> str:
 def summary_markdown(result: dict, name, profiles, title, paper, notes) -> str:
     """``summary.md``: one table row per claim, the notes, the wall and CPU times."""
     cmd = command(name, profiles, result["config"])
-    md = shared.summary_markdown(title, paper, cmd, result["claims"], notes)
+    md = claims_markdown(title, paper, cmd, result["claims"])
+    md += "\n" + "".join(f"- {n}\n" for n in notes)
     return md + (
         f"\nWall time: {result['wall_time']:.1f} s; CPU time of this process: "
         f"{result['cpu_time']:.1f} s (shared CPU: upper bounds)\n"
