@@ -21,10 +21,12 @@ Modules: :mod:`~memtheory.geometry.subspaces`, :mod:`~memtheory.geometry.edge_me
 
 from memtheory.geometry.arguments import TIE_RTOL
 from memtheory.geometry.edge_metrics import (
+    SampledRecovery,
     edge_top1_margin,
     mean_edge_cosine,
     skewed_low_rank,
     topk_edge_recovery,
+    topk_edge_recovery_sampled,
 )
 from memtheory.geometry.path_star_metrics import leaf_first_hop_contrast, path_distance_matrix
 from memtheory.geometry.subspaces import (
@@ -52,6 +54,8 @@ __all__ = [
     "numerical_rank",
     "mean_edge_cosine",
     "topk_edge_recovery",
+    "topk_edge_recovery_sampled",
+    "SampledRecovery",
     "edge_top1_margin",
     "skewed_low_rank",
     "leaf_first_hop_contrast",
