@@ -24,6 +24,7 @@ def _eig(graph="cycle:16", seed=0, **kw):
         "seed": seed,
         "early_spearman": 1.0,
         "early_worst_ratio": 1.02,
+        "linear_worst_ratio": 0.99,
         "kept_clusters": [1, 0],
         "learned_spearman": 1.0,
         "learned_top_ratio": 1.05,
@@ -79,6 +80,11 @@ CASES = {
             eig=[_eig(), _eig("path-star:3x4", kept_clusters=[1], learned_spearman=float("nan"))]
         ),
         _result(eig=[_eig(), _eig("grid:4x4", learned_top_ratio=1.5)]),
+    ),
+    # exact-linear crossings: a coupled cluster crossing at 0.8x the linear time fails
+    "geom.eigen-linear-crossings": (
+        GOOD,
+        _result(eig=[_eig(), _eig("random:16x4:3", linear_worst_ratio=0.8)]),
     ),
     "geom.eigen-linearization": (GOOD, _result(_run("cycle:15"), lin=0.3)),
 }
