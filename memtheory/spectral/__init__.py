@@ -24,13 +24,28 @@ CLI: ``python -m memtheory.spectral --graph cycle:15 [--k K] [--dynamics --steps
 
 Modules: :mod:`~memtheory.spectral.operators`, :mod:`~memtheory.spectral.path_star`,
 :mod:`~memtheory.spectral.prediction`, :mod:`~memtheory.spectral.node2vec`,
-:mod:`~memtheory.spectral.fixed_point`, :mod:`~memtheory.spectral.walks` and
+:mod:`~memtheory.spectral.fixed_point`, :mod:`~memtheory.spectral.walks`,
+:mod:`~memtheory.spectral.eigenbasis` (small-initialization dynamics on the eigenbasis of -L) and
 :mod:`~memtheory.spectral.cli`; every public name is re-exported here.
 """
 
 from memtheory.eigensolvers import CLUSTER_ATOL, eigen_clusters, top_eigenpairs
 from memtheory.graphs import TINY_GRAPHS
 from memtheory.spectral.cli import Observation4Row, main, observation4_row
+from memtheory.spectral.eigenbasis import (
+    BREAK_EPS,
+    EigenGrowth,
+    crossing_times,
+    eigen_growth,
+    eigen_overlaps,
+    expected_initial_overlaps,
+    level_times,
+    linear_overlaps,
+    linearization_break_time,
+    linearization_error,
+    max_gram,
+    small_init_operator,
+)
 from memtheory.spectral.fixed_point import FixedPoint, ce_fixed_point
 from memtheory.spectral.node2vec import (
     DENSE_MAX_BYTES,
@@ -90,4 +105,16 @@ __all__ = [
     "DynamicsResult",
     "DENSE_MAX_BYTES",
     "main",
+    "BREAK_EPS",
+    "EigenGrowth",
+    "eigen_growth",
+    "eigen_overlaps",
+    "small_init_operator",
+    "linear_overlaps",
+    "crossing_times",
+    "level_times",
+    "expected_initial_overlaps",
+    "linearization_break_time",
+    "linearization_error",
+    "max_gram",
 ]

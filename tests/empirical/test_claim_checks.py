@@ -19,6 +19,8 @@ EXPECTED_NOT_REPRODUCING = {
     "distr.bayes-floor": "budget",
     "distr.truncation-rho-0.1": "unconfirmed",
     "distr.truncation-rho-0.2": "unconfirmed",
+    "geom.eigen-early-order": "refuted",
+    "geom.eigen-learned-order": "refuted",
     "geom.node2vec-numerical-rank": "refuted",
     "geom.node2vec-rank-collapse": "refuted",
     "imbalance.memory-gaussian-adam-all-groups": "refuted",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from empirical.experiments.spectral import __main__ as cli
-from empirical.experiments.spectral import metrics
+from empirical.experiments.spectral import eigenbasis, metrics
 from empirical.experiments.spectral.config import (
     PROFILES,
     SpectralConfig,
@@ -20,10 +21,26 @@ from empirical.experiments.spectral.config import (
 from empirical.experiments.spectral.run import run
 from memtheory import graphs as G
 
+TINY_EIGEN = eigenbasis.EigenbasisConfig(
+    graphs=("cycle:8", "grid:3x3"),
+    seeds=1,
+    dim=4,
+    init_std=1e-4,
+    lr=0.05,
+    steps=300,
+    record_every=10,
+)
+
 
 def _tiny(**kw):
     base = dict(
-        graphs=("cycle:6", "path:5"), heldout_graphs=(), steps=40, dim=8, seeds=1, record_every=20
+        graphs=("cycle:6", "path:5"),
+        heldout_graphs=(),
+        steps=40,
+        dim=8,
+        seeds=1,
+        record_every=20,
+        eigenbasis=TINY_EIGEN,
     )
     base.update(kw)
     return SpectralConfig(**base)
@@ -49,6 +66,52 @@ def test_tiny_run_rows_and_outputs(tmp_path):
     assert len(rows) == 4 and "history" not in rows[0]["metrics"]
     assert (tmp_path / "spectral.png").stat().st_size > 0
     assert "| cycle:6 | paper | 0 | 3 |" in (tmp_path / "summary.md").read_text()
+    assert "| cycle:8 | 0 |" in (tmp_path / "summary.md").read_text()
+    assert (tmp_path / "eigenbasis.png").stat().st_size > 0
+    eig = [json.loads(x) for x in (tmp_path / "eigenbasis.jsonl").read_text().splitlines()]
+    assert [r["metrics"]["graph"] for r in eig] == ["cycle:8", "grid:3x3"]
+
+
+def test_eigenbasis_rows_follow_the_linear_theory():
+    eig = eigenbasis.run_eigenbasis(TINY_EIGEN)
+    assert set(eig["linearization_error"]) == {"cycle:8", "grid:3x3"}
+    assert max(eig["linearization_error"].values()) < 1e-4
+    for r in eig["runs"]:
+        steps = r["history"]["steps"]
+        assert steps[0] == 0 and steps[-1] == 300 and len(r["history"]["overlaps"]) == len(steps)
+        assert r["early_clusters"] and r["early_judged"] == r["early_clusters"][:3]
+        rates = np.array(r["growth"]["rates"])
+        first = r["early_clusters"][0]
+        assert rates[first] == rates.max()  # the fastest cluster is predicted to cross first
+        # on the regular cycle the reduction is exact: the linear trajectory crosses on time
+        if r["graph"] == "cycle:8":
+            for k in r["early_clusters"]:
+                assert r["crossing_linear"][k] == pytest.approx(
+                    r["crossing_predicted"][k], rel=0.02
+                )
+
+
+def test_eigenbasis_helpers():
+    steps = np.array([0, 10, 20])
+    vals = np.array([1.0, 10.0, 100.0])
+    assert eigenbasis.first_crossing(steps, vals, 1.0) == 0.0
+    assert eigenbasis.first_crossing(steps, vals, 1000.0) == np.inf
+    assert eigenbasis.first_crossing(steps, vals, 10**1.5) == pytest.approx(15.0)
+    assert eigenbasis.spearman([1, 2, 3], [10, 30, 20]) == pytest.approx(0.5)
+    assert np.isnan(eigenbasis.spearman([1], [2]))
+    for bad in (
+        {"graphs": ()},
+        {"init_std": 0.0},
+        {"init_std": 0.5},
+        {"lr": 1.0},
+        {"factor": 1.0},
+        {"steps": 0},
+        {"break_eps": 0.0},
+    ):
+        with pytest.raises(ValueError):
+            dataclasses.replace(TINY_EIGEN, **bad)
+    with pytest.raises(ValueError):
+        _tiny(eigenbasis="yes")
 
 
 def test_random_tree_is_a_seeded_tree():
@@ -93,7 +156,7 @@ def test_bad_configs_raise(bad):
 
 
 def test_cli_json_prints_runs_without_history(capsys, monkeypatch):
-    monkeypatch.setitem(PROFILES, "quick", _tiny(graphs=("cycle:5",)))
+    monkeypatch.setitem(PROFILES, "quick", _tiny(graphs=("cycle:5",), eigenbasis=None))
     assert cli.main(["--json", "--steps", "20"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 1 and rows[0]["graph"] == "cycle:5" and "history" not in rows[0]

@@ -6,10 +6,12 @@ bottleneck: dim 100 > n) and record, over training, the effective and numerical 
 energy of V outside the predicted subspace (``memtheory.spectral.node2vec_prediction``), the
 largest principal angle to it, and ||C V||_F (Observation 4 / 7). Also checks Lemma 5 against a
 finite-difference gradient and the cycle's closed-form spectrum, so that the claims about the
-theory itself have a measurement too.
+theory itself have a measurement too. With ``config.eigenbasis`` (default on), also run the
+dynamics from a small initialization and record the overlap of V with each eigen-cluster of -L
+against the linearized prediction (``eigenbasis``, an extension).
 
     python -m empirical.experiments.spectral --profile quick --out runs/spectral
 
 Modules: ``config`` (graphs, dynamics settings, profiles; no torch), ``metrics`` (the Lemma 5
-and cycle-spectrum checks), ``run``, ``report``, ``figures``, ``claims``.
+and cycle-spectrum checks), ``eigenbasis``, ``run``, ``report``, ``figures``, ``claims``.
 """

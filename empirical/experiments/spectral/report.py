@@ -24,4 +24,8 @@ def summary_markdown(result: dict) -> str:
             f"{r['initial_cv_norm']:.2e} -> {r['cv_norm']:.2e} |"
         )
     lines += ["", "![dynamics](spectral.png)", ""]
+    if "eigenbasis" in result:
+        from empirical.experiments.spectral.eigenbasis import summary_lines
+
+        lines += summary_lines(result["eigenbasis"])
     return "\n".join(lines)

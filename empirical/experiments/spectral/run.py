@@ -7,6 +7,7 @@ import dataclasses
 import time
 from pathlib import Path
 
+from empirical.experiments.spectral import eigenbasis
 from empirical.experiments.spectral.config import NAME, SpectralConfig, experiment_graph
 from empirical.experiments.spectral.figures import save_figure
 from empirical.experiments.spectral.metrics import cycle_spectrum_error, lemma5_fd_error
@@ -53,7 +54,8 @@ def run(config: SpectralConfig) -> dict:
 
     Keys: ``config``, ``runs`` (one row per graph and seed, :func:`dynamics_row`, the paper's
     graphs then the held-out ones),
-    ``lemma5_fd_relative_error`` (per graph), ``cycle_spectrum_max_error``, ``wall_time``.
+    ``lemma5_fd_relative_error`` (per graph), ``cycle_spectrum_max_error``, ``eigenbasis``
+    (with ``config.eigenbasis``: :func:`eigenbasis.run_eigenbasis`), ``wall_time``.
     """
     from tqdm.auto import tqdm
 
@@ -80,15 +82,18 @@ def run(config: SpectralConfig) -> dict:
             for spec in config.graphs
         },
         "cycle_spectrum_max_error": cycle_spectrum_error(15),
-        "wall_time": time.perf_counter() - t0,
     }
+    if config.eigenbasis is not None:
+        result["eigenbasis"] = eigenbasis.run_eigenbasis(config.eigenbasis, config.progress)
+    result["wall_time"] = time.perf_counter() - t0
     if config.out:
         write_outputs(config, result)
     return result
 
 
 def write_outputs(config: SpectralConfig, result: dict) -> None:
-    """results.jsonl (one line per graph and seed), spectral.png, summary.md."""
+    """results.jsonl (one line per graph and seed), spectral.png, summary.md; with the
+    eigenbasis part, eigenbasis.jsonl and eigenbasis.png."""
     out = Path(config.out)
     rows = [
         record(NAME, config, {k: v for k, v in r.items() if k != "history"}, seed=r["seed"])
@@ -96,4 +101,19 @@ def write_outputs(config: SpectralConfig, result: dict) -> None:
     ]
     atomic_write_jsonl(out / "results.jsonl", rows)
     save_figure(result, out / "spectral.png")
+    if "eigenbasis" in result:
+        eig = result["eigenbasis"]
+        atomic_write_jsonl(
+            out / "eigenbasis.jsonl",
+            [
+                record(
+                    f"{NAME}.eigenbasis",
+                    config,
+                    {k: v for k, v in r.items() if k != "history"},
+                    seed=r["seed"],
+                )
+                for r in eig["runs"]
+            ],
+        )
+        eigenbasis.save_figure(eig, out / "eigenbasis.png")
     atomic_write_text(out / "summary.md", summary_markdown(result))
