@@ -22,12 +22,25 @@ dimension-free flow
 fixed-link one by the envelope theorem). Expectations are Gauss-Hermite quadratures, exact for
 the polynomial links below. The dimension enters only through the initial overlap,
 :math:`M_0 = W^{*\\top}W_0` with :math:`W_0` uniform, entries of order :math:`d^{-1/2}`.
+
+*Separable symmetric links* :math:`f^*(z) = \\sum_i g(z_i)`, :math:`g = \\sum_k c_k He_k`
+(``Link.hermite_sum``), have closed forms (derived here, ``proofs_check.multi_index``): with
+:math:`P = MM^\\top` and elementwise powers,
+
+.. math:: L_{planted} = 2\\sum_k c_k^2 k!\\,(r - \\textstyle\\sum_{ij} M_{ij}^k), \\qquad
+          L_{2ts} = \\sum_k c_k^2 k!\\,(r - \\textstyle\\sum_{ij} P_{ij}^k),
+
+so the planted drift of an overlap entry is :math:`\\propto M_{ij}^{k-1}` (sign-preserving for
+odd k: a start with the wrong sign stalls at :math:`M_{ij} = 0`, the planted trap,
+:func:`planted_sign_trap`) while the re-fitted link sees only :math:`P` (sign-blind).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from math import factorial, sqrt
 
 import numpy as np
 
@@ -43,9 +56,12 @@ __all__ = [
     "random_overlap",
     "escape_time",
     "loss_drops",
+    "hermite_sum_link",
+    "planted_sign_trap",
 ]
 
 MODES = ("two-timescale", "planted")
+METHODS = ("auto", "quadrature", "closed-form")
 
 
 @dataclass(frozen=True)
@@ -61,10 +77,33 @@ class Link:
     grad: Callable[[np.ndarray], np.ndarray]
     degree: int
     plateaus: tuple
+    hermite_sum: tuple | None = None  # c_0..c_K when f*(z) = sum_i g(z_i), g = sum_k c_k He_k
 
 
 def _he3(z):
     return z**3 - 3 * z
+
+
+def hermite_sum_link(name: str, coefs, plateaus, r: int = 2) -> Link:
+    """The separable symmetric link :math:`f^*(z) = \\sum_{i\\le r} g(z_i)`,
+    :math:`g = \\sum_k c_k He_k` (``coefs`` = :math:`c_0, c_1, \\dots`), invariant under every
+    permutation of the r directions (and under sign flips when g is even)."""
+    from numpy.polynomial import hermite_e as H
+
+    c = as_array("coefs", coefs, ndim=1)
+    if c.size < 2 or c[-1] == 0:
+        raise ValueError(f"coefs must end with a nonzero coefficient of degree >= 1, got {coefs}")
+    r = as_int("r", r, 1, 4)
+    dc = H.hermeder(c)
+    return Link(
+        name,
+        r,
+        lambda z: H.hermeval(z, c).sum(axis=-1),
+        lambda z: H.hermeval(z, dc),
+        c.size - 1,
+        tuple(plateaus),
+        tuple(float(x) for x in c),
+    )
 
 
 LINKS = {
@@ -95,15 +134,17 @@ LINKS = {
         3,
         (7.0, 6.0, 0.0),
     ),
-    # symmetric target for the planted flow: He2(z1) + He2(z2) - ... see docs
-    "He2(z1)+He2(z2)": Link(
-        "He2(z1)+He2(z2)",
-        2,
-        lambda z: z[..., 0] ** 2 - 1 + z[..., 1] ** 2 - 1,
-        lambda z: 2 * z,
-        2,
-        (4.0, 0.0),
-    ),
+    # rotation-invariant (|z|^2 - 2): planted drift 8 (I - MM^T) M keeps M's direction and the
+    # loss depends on MM^T only, so no start is trapped; the re-fitted drift 8 (I - P) P M is
+    # cubic, so the two singular directions of M escape one after the other: 4 -> 2 -> 0
+    "He2(z1)+He2(z2)": hermite_sum_link("He2(z1)+He2(z2)", (0, 0, 1), (4.0, 2.0, 0.0)),
+    # permutation-symmetric, odd: planted drift 36 M_ij^2 >= 0 only grows positive overlaps, a
+    # direction left with negative ones stalls at 0 (loss 12 = E f*^2); two-timescale sees
+    # P = MM^T, sign-blind; directions escape one by one (m^5 drift): 12 -> 6 -> 0
+    "He3(z1)+He3(z2)": hermite_sum_link("He3(z1)+He3(z2)", (0, 0, 0, 1), (12.0, 6.0, 0.0)),
+    # permutation- and sign-symmetric, even: planted drift ~ M_ij^3 grows |M_ij| of either sign,
+    # so no trap despite the degree; two-timescale m^7 drift: 48 -> 24 -> 0
+    "He4(z1)+He4(z2)": hermite_sum_link("He4(z1)+He4(z2)", (0, 0, 0, 0, 1), (48.0, 24.0, 0.0)),
 }
 
 
@@ -165,33 +206,141 @@ def _link_value(z, M, link: Link, mode: str, n: int) -> np.ndarray:
     return link.f((z @ M.T)[:, None, :] + (xi @ L)[None, :, :]) @ wx
 
 
-def _resolve(link, mode, n):
+def _resolve(link, mode, n, method="quadrature"):
     if isinstance(link, str):
         if link not in LINKS:
             raise ValueError(f"link must be one of {sorted(LINKS)}, got {link!r}")
         link = LINKS[link]
     mode = as_choice("mode", mode, MODES)
-    n = as_int("n", n, link.degree + 1, 40)
-    return link, mode, n
+    n = max(4, link.degree + 1) if n is None else as_int("n", n, link.degree + 1, 40)
+    method = as_choice("method", method, METHODS)
+    if method == "closed-form" and link.hermite_sum is None:
+        raise ValueError(f"method 'closed-form' needs a separable link, got {link.name}")
+    closed = method != "quadrature" and link.hermite_sum is not None
+    return link, mode, n, closed
 
 
-def overlap_velocity(M, link="z1+z1z2", mode: str = "two-timescale", n: int = 4) -> np.ndarray:
+@lru_cache(maxsize=64)
+def _terms(hermite_sum: tuple) -> tuple:
+    """(k, c_k^2 k!) for the nonzero c_k, k >= 1."""
+    return tuple((k, ck * ck * factorial(k)) for k, ck in enumerate(hermite_sum) if k and ck)
+
+
+def _separable(M, link: Link, mode: str):
+    """Closed forms for f*(z) = sum_i g(z_i), g = sum_k c_k He_k (module docstring): the loss
+    and dL/dM, with A = M (planted) or A = P = MM^T (two-timescale) raised elementwise."""
+    A = M if mode == "planted" else M @ M.T
+    loss, dA = 0.0, 0.0
+    for k, a in _terms(link.hermite_sum):
+        loss += a * (link.r - (A**k).sum())
+        dA = dA - a * k * A ** (k - 1)
+    if mode == "planted":
+        return 2 * loss, 2 * dA
+    return loss, 2 * dA @ M  # d/dM sum_ij F(P_ij) = 2 F'(P) M for symmetric F'(P)
+
+
+def overlap_velocity(
+    M, link="z1+z1z2", mode: str = "two-timescale", n: int | None = None, method: str = "auto"
+) -> np.ndarray:
     """:math:`\\dot M = 2(I - MM^\\top)\\,\\mathbb E[\\nabla f^*(z^*)\\nabla f(z)^\\top]` (module
-    docstring), ``f`` the planted or the re-fitted link; ``n`` quadrature nodes per axis."""
-    link, mode, n = _resolve(link, mode, n)
-    M = _check_overlap(M, link.r)
+    docstring), ``f`` the planted or the re-fitted link; ``n`` quadrature nodes per axis (default
+    max(4, degree + 1), exact); ``method`` ``auto`` uses the closed form
+    :math:`-(I - MM^\\top)\\,\\partial L/\\partial M` for separable links, ``quadrature`` never."""
+    link, mode, n, closed = _resolve(link, mode, n, method)
+    return _velocity(_check_overlap(M, link.r), link, mode, n, closed)
+
+
+def _velocity(M, link: Link, mode: str, n: int, closed: bool) -> np.ndarray:
+    if closed:
+        g = _separable(M, link, mode)[1]
+        return M @ (M.T @ g) - g  # -(I - M M^T) dL/dM
     zs, z, w = _pairs(M, link, n)
     cross = (link.grad(zs) * w[:, None]).T @ _link_gradient(z, M, link, mode, n)
     return 2.0 * (np.eye(link.r) - M @ M.T) @ cross
 
 
-def population_loss(M, link="z1+z1z2", mode: str = "two-timescale", n: int = 4) -> float:
+def _velocity_2x2(y, terms: tuple, planted: bool) -> list:
+    """:func:`_velocity` for a separable link and r = 2 on plain floats (row-major ``y``): the
+    integrator's hot path, the same formulas as :func:`_separable` without numpy's per-call
+    overhead on 2 x 2 arrays."""
+    m11, m12, m21, m22 = y
+    if planted:
+        a11, a12, a21, a22 = m11, m12, m21, m22
+    else:  # P = M M^T
+        a11, a12 = m11 * m11 + m12 * m12, m11 * m21 + m12 * m22
+        a21, a22 = a12, m21 * m21 + m22 * m22
+    f11 = f12 = f21 = f22 = 0.0  # minus dL/dA, elementwise
+    for k, a in terms:
+        f11 += a * k * a11 ** (k - 1)
+        f12 += a * k * a12 ** (k - 1)
+        f21 += a * k * a21 ** (k - 1)
+        f22 += a * k * a22 ** (k - 1)
+    if planted:  # -dL/dM = 2 F
+        g11, g12, g21, g22 = 2 * f11, 2 * f12, 2 * f21, 2 * f22
+    else:  # -dL/dM = 2 F M
+        g11, g12 = 2 * (f11 * m11 + f12 * m21), 2 * (f11 * m12 + f12 * m22)
+        g21, g22 = 2 * (f21 * m11 + f22 * m21), 2 * (f21 * m12 + f22 * m22)
+    # (I - M M^T) G
+    p11, p12, p22 = m11 * m11 + m12 * m12, m11 * m21 + m12 * m22, m21 * m21 + m22 * m22
+    return [
+        (1 - p11) * g11 - p12 * g21,
+        (1 - p11) * g12 - p12 * g22,
+        -p12 * g11 + (1 - p22) * g21,
+        -p12 * g12 + (1 - p22) * g22,
+    ]
+
+
+def _singular_extremes(M) -> tuple[float, float]:
+    """Largest and smallest singular values (closed form for 2 x 2: the integrator's hot path)."""
+    if M.shape != (2, 2):
+        s = np.linalg.svd(M, compute_uv=False)
+        return float(s[0]), float(s[-1])
+    m11, m12, m21, m22 = M.ravel().tolist()
+    a = m11 * m11 + m12 * m12 + m21 * m21 + m22 * m22
+    det = m11 * m22 - m12 * m21
+    disc = sqrt(max(a * a - 4 * det * det, 0.0))
+    return sqrt((a + disc) / 2), sqrt(max((a - disc) / 2, 0.0))
+
+
+def population_loss(
+    M, link="z1+z1z2", mode: str = "two-timescale", n: int | None = None, method: str = "auto"
+) -> float:
     """:math:`L(M) = \\mathbb E[(f^*(z^*) - f(z))^2]` with the planted or the re-fitted link
-    (for the latter, :math:`\\mathbb E f^{*2} - \\mathbb E (A_M f^*)^2`)."""
-    link, mode, n = _resolve(link, mode, n)
+    (for the latter, :math:`\\mathbb E f^{*2} - \\mathbb E (A_M f^*)^2`); ``n``, ``method`` as in
+    :func:`overlap_velocity`."""
+    link, mode, n, closed = _resolve(link, mode, n, method)
     M = _check_overlap(M, link.r)
+    if closed:
+        return float(_separable(M, link, mode)[0])
     zs, z, w = _pairs(M, link, n)
     return float(w @ (link.f(zs) - _link_value(z, M, link, mode, n)) ** 2)
+
+
+def planted_sign_trap(M0, link="He3(z1)+He3(z2)") -> bool:
+    """Whether the planted flow from ``M0`` is predicted to stall at positive loss (derived here,
+    not the paper's). For a separable link with a single Hermite degree k, the early drift is
+    :math:`\\dot M_{ij} \\approx 2c_k^2 k\\,k!\\,M_{ij}^{k-1}`, entry by entry. For odd k >= 3 a
+    positive entry blows up at :math:`t \\propto 1/M_{ij}^{k-2}` and a negative one decays to 0
+    without changing sign, so the largest positive entry aligns its student with its teacher
+    first, which removes its row and column; repeat (greedy matching). The flow is trapped iff
+    some step finds no positive entry left. Even k (and k <= 2) never trap: ``False``. For
+    r = 2 and i.i.d. entries the probability is 1/16 + 4 x 7/48 = 31/48
+    (``proofs_check.multi_index.planted_trap_probability``)."""
+    link = _resolve(link, "planted", None)[0]
+    if link.hermite_sum is None or sum(c != 0 for c in link.hermite_sum[1:]) != 1:
+        raise ValueError(f"link must be separable with a single Hermite degree, got {link.name}")
+    M = _check_overlap(M0, link.r)
+    if link.degree % 2 == 0 or link.degree < 3:
+        return False
+    rows, cols = list(range(link.r)), list(range(link.r))
+    while rows:
+        sub = M[np.ix_(rows, cols)]
+        i, j = np.unravel_index(np.argmax(sub), sub.shape)
+        if sub[i, j] <= 0:
+            return True
+        rows.pop(i)
+        cols.pop(j)
+    return False
 
 
 def random_overlap(d: int, r: int = 2, seed: int = 0) -> np.ndarray:
@@ -214,31 +363,41 @@ def integrate_overlap(
     mode: str = "two-timescale",
     t_max: float = 100.0,
     points: int = 400,
-    n: int = 4,
+    n: int | None = None,
     rtol: float = 1e-8,
     stop_aligned: bool = True,
+    method: str = "auto",
+    atol: float = 1e-12,
 ) -> dict:
     """Integrate the overlap flow from ``M0`` to ``t_max`` (scipy ``solve_ivp``, LSODA), or
     until the subspaces align (smallest singular value of M >= 1 - 1e-4, ``stop_aligned``), and
-    return ``t`` (log-spaced, ``points``), ``M`` ``(points, r, r)`` and ``loss``. ``n`` = 4
-    Gauss-Hermite nodes per axis is exact for the links here (degree <= 3)."""
+    return ``t`` (log-spaced, ``points``), ``M`` ``(points, r, r)`` and ``loss``. ``n``
+    Gauss-Hermite nodes per axis (default max(4, degree + 1), exact for polynomial links);
+    ``method`` as in :func:`overlap_velocity`; ``rtol``, ``atol`` the integrator's tolerances
+    (a trapped entry decays like 1/t towards 0: keep ``atol`` below it, or a sign may flip)."""
     from scipy.integrate import solve_ivp
 
-    link, mode, n = _resolve(link, mode, n)
+    link, mode, n, closed = _resolve(link, mode, n, method)
     M0 = _check_overlap(M0, link.r)
-    t_max = as_float("t_max", t_max, 0.0, 1e9, low_open=True)
+    t_max = as_float("t_max", t_max, 0.0, 1e15, low_open=True)
     points = as_int("points", points, 2, 100_000)
+    rtol = as_float("rtol", rtol, 0.0, 0.1, low_open=True)
+    atol = as_float("atol", atol, 0.0, 0.1, low_open=True)
     r = link.r
 
+    fast = closed and r == 2
+    terms = _terms(link.hermite_sum) if closed else ()
+
     def rhs(_t, y):
-        M = y.reshape(r, r)
-        norm = np.linalg.norm(M, 2)
+        norm = _singular_extremes(y.reshape(r, r))[0]
         if norm > 1:  # integration error only; the exact flow keeps |M| <= 1
-            M = M / norm
-        return overlap_velocity(M, link, mode, n).ravel()
+            y = y / norm
+        if fast:
+            return np.array(_velocity_2x2(y.tolist(), terms, mode == "planted"))
+        return _velocity(y.reshape(r, r), link, mode, n, closed).ravel()
 
     def aligned(_t, y):  # stop once span(W) = span(W*) to 1e-4: nothing moves afterwards
-        return np.linalg.svd(y.reshape(r, r), compute_uv=False)[-1] - (1 - 1e-4)
+        return _singular_extremes(y.reshape(r, r))[1] - (1 - 1e-4)
 
     aligned.terminal = True
     sol = solve_ivp(
@@ -247,7 +406,7 @@ def integrate_overlap(
         M0.ravel(),
         method="LSODA",
         rtol=rtol,
-        atol=1e-12,
+        atol=atol,
         dense_output=True,
         events=aligned if stop_aligned else None,
     )
@@ -260,7 +419,7 @@ def integrate_overlap(
     Ms = sol.y.T.reshape(-1, r, r)
     norms = np.maximum(np.linalg.norm(Ms, 2, axis=(1, 2)), 1.0)
     Ms = Ms / norms[:, None, None]
-    loss = np.array([population_loss(M, link, mode, n) for M in Ms])
+    loss = np.array([population_loss(M, link, mode, n, method) for M in Ms])
     return {"t": sol.t, "M": Ms, "loss": loss}
 
 

@@ -39,16 +39,29 @@ def test_tiny_run_has_every_part(tmp_path):
         finite_batch=64,
         finite_fit_batch=256,
         finite_lr=0.05,
+        trap_links=("He3(z1)+He3(z2)",),
+        trap_seeds=2,
         out=str(tmp_path),
     )
     result = run(cfg)
     assert {r["mode"] for r in result["flows"]} == set(mi.MODES)
     assert len(result["escape"]) == 4 and len(result["finite"]) == 1
+    assert len(result["trap"]) == 4 and {r["mode"] for r in result["trap"]} == set(mi.MODES)
     assert (tmp_path / "result.json").exists() and (tmp_path / "summary.md").exists()
+    assert (tmp_path / "multi_index_trap.png").exists()
+    assert "Symmetric targets" in (tmp_path / "summary.md").read_text()
 
 
 @pytest.mark.parametrize(
-    "kw", [{"dims": (64,)}, {"links": ("nope",)}, {"finite_lr": 0.0}, {"finite_seeds": 1}]
+    "kw",
+    [
+        {"dims": (64,)},
+        {"links": ("nope",)},
+        {"finite_lr": 0.0},
+        {"finite_seeds": 1},
+        {"trap_links": ("nope",)},
+        {"trap_seeds": 0},
+    ],
 )
 def test_bad_config_is_refused(kw):
     with pytest.raises(ValueError):

@@ -11,7 +11,8 @@ from memtheory.checks import as_float, as_int
 class Config:
     """Flows from a uniform start in dimension ``d`` for every link in ``links`` (two-timescale
     and planted), and escape times over the dimensions ``dims`` for the links in
-    ``slope_links``; ``seeds`` starts each."""
+    ``slope_links``; ``seeds`` starts each. Trapping: ``trap_seeds`` uniform starts in dimension
+    ``d`` for every symmetric link in ``trap_links``, each run with both flows."""
 
     d: int = 256
     links: tuple = ("z1+z1z2", "z1z2", "z1+He3(z2)")
@@ -25,6 +26,11 @@ class Config:
     finite_steps: int = 300
     finite_batch: int = 500
     finite_fit_batch: int = 2000
+    trap_links: tuple = ("He3(z1)+He3(z2)", "He4(z1)+He4(z2)", "He2(z1)+He2(z2)")
+    trap_seeds: int = 50
+    # the slowest derived escape, He4 sum two-timescale, t ~ 1/(1152 m0^6), reaches 1e9 for
+    # m0 = 0.01 (about 1% of starts at d = 256); 1e12 covers m0 >= 0.003 (fixed before measuring)
+    trap_t_max: float = 1e12
     out: str | None = None
 
     def __post_init__(self):
@@ -43,6 +49,11 @@ class Config:
         as_float("finite_lr", self.finite_lr, 0.0, 1.0, low_open=True)
         if self.finite_d * max(self.finite_batch, self.finite_fit_batch) * 8 > 1 << 30:
             raise ValueError("finite_d x finite_fit_batch is above 1 GiB of float64")
+        as_int("trap_seeds", self.trap_seeds, 1, 100_000)
+        as_float("trap_t_max", self.trap_t_max, 0.0, 1e15, low_open=True)
+        for name in self.trap_links:
+            if name not in LINKS:
+                raise ValueError(f"trap_links must be among {sorted(LINKS)}, got {name!r}")
         for name in self.finite_links:
             if name not in LINKS:
                 raise ValueError(f"finite_links must be among {sorted(LINKS)}, got {name!r}")
@@ -65,6 +76,7 @@ PROFILES = {
         finite_steps=2000,
         finite_batch=2000,
         finite_fit_batch=20000,
+        trap_seeds=200,
     ),
 }
 EXPECTED_SECONDS = {"quick": 150.0, "paper": 3600.0}

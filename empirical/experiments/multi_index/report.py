@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from empirical.experiments.multi_index.metrics import PREDICTED_SLOPE, escape_slope
+from empirical.experiments.multi_index.metrics import (
+    PREDICTED_SLOPE,
+    TRAP_LEVEL,
+    escape_slope,
+    trap_table,
+)
 
 
 def summary_markdown(result: dict) -> str:
@@ -36,5 +41,29 @@ def summary_markdown(result: dict) -> str:
             f"- online SGD at d = {r['d']} ({r['link']}): largest gap to the flow's singular "
             f"values {r['max_abs_gap']:.3g} = {r['gap_in_se']:.3g} (standard error + lr)"
         )
+    table = trap_table(result.get("trap", []))
+    if table:
+        lines += [
+            "",
+            f"Symmetric targets, {table[0]['n']} uniform starts each at d = {cfg['d']}: trapped ="
+            f" loss >= {TRAP_LEVEL:g} E f*^2 at the end of the flow"
+            f" (t = {cfg['trap_t_max']:g} or alignment).",
+            "",
+            "| link | mode | trapped | sign rule predicts | rule right | a trapped start ends at |",
+            "|---|---|---|---|---|---|",
+        ]
+        for t in table:
+            ex = t["trapped_example"]
+            where = "-" if ex is None else f"seed {ex['seed']}: M = {_fmt(ex['final_M'])}"
+            pred = "-" if t["predicted_fraction"] is None else f"{t['predicted_fraction']:.3f}"
+            agree = "-" if t["agreement"] is None else f"{t['agreement']:.3f}"
+            lines.append(
+                f"| {t['link']} | {t['mode']} | {t['trapped']}/{t['n']} = {t['fraction']:.3f} |"
+                f" {pred} | {agree} | {where} |"
+            )
     lines += ["", f"wall time {result['wall_time']:.1f} s", ""]
     return "\n".join(lines)
+
+
+def _fmt(M) -> str:
+    return "[" + ", ".join("[" + ", ".join(f"{x:.3f}" for x in row) + "]" for row in M) + "]"

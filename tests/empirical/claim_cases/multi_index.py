@@ -28,11 +28,38 @@ def _finite(gap):
     return [{"link": "z1+z1z2", "d": 200, "gap_in_se": gap, "max_abs_gap": 0.05}]
 
 
-def _result(flows=None, escape=None, finite=None):
+def _trap(link, mode, finals, predicted):
+    """Trap rows: ``finals`` final loss / E f*^2 per start, ``predicted`` the sign rule's."""
+    return [
+        {
+            "link": link,
+            "mode": mode,
+            "seed": s,
+            "final_over_energy": f,
+            "predicted_trapped": p,
+            "M0": [[0.1, 0.0], [0.0, -0.1]],
+            "final_M": [[1.0, 0.0], [0.0, -1e-9]],
+        }
+        for s, (f, p) in enumerate(zip(finals, predicted, strict=True))
+    ]
+
+
+def _traps(planted_odd=(1.0, 1.0, 0.0, 1e-6), ts_odd=(1e-5,) * 4, even=(1e-6,) * 4, rule=None):
+    rule = rule or [f >= 0.1 for f in planted_odd]
+    return (
+        _trap("He3(z1)+He3(z2)", "planted", planted_odd, rule)
+        + _trap("He3(z1)+He3(z2)", "two-timescale", ts_odd, [False] * len(ts_odd))
+        + _trap("He4(z1)+He4(z2)", "planted", even, [False] * len(even))
+        + _trap("He4(z1)+He4(z2)", "two-timescale", (1e-6,) * 4, [False] * 4)
+    )
+
+
+def _result(flows=None, escape=None, finite=None, trap=None):
     return {
         "flows": flows or [_flow("z1+z1z2"), _flow("z1z2")],
         "escape": escape or _escape((8.0, 16.0, 32.0)),
         "finite": finite or _finite(1.1),
+        "trap": trap or _traps(),
     }
 
 
@@ -49,5 +76,19 @@ CASES = {
     "multi_index.escape-slope": (
         _result(),
         _result(escape=_escape((8.0, 9.0, 10.0))),
+    ),
+    # 2 of 4 trapped passes "positive probability"; none of 20 fails
+    "multi_index.planted-trapped": (
+        _result(),
+        _result(trap=_traps(planted_odd=(1e-6,) * 20, rule=[True] + [False] * 19)),
+    ),
+    "multi_index.two-timescale-not-trapped": (
+        _result(),
+        _result(trap=_traps(ts_odd=(1e-5, 0.5, 1e-5, 1e-5))),
+    ),
+    # the rule right on every start passes; wrong on 2 of 4 fails
+    "multi_index.trap-sign-rule": (
+        _result(),
+        _result(trap=_traps(rule=[True, False, True, False])),
     ),
 }
