@@ -94,9 +94,11 @@ def test_the_run_is_seeded():
     from empirical.experiments.mpp import transfer as tr
 
     cfg = dataclasses.replace(TINY, widths=(1, 2), toy_seeds=2)
+    from empirical.runtime import torch_threads
+
     tests = tr.test_sets(cfg)
-    torch.set_num_threads(1)
-    a, b = tr.interference(cfg, tests), tr.interference(cfg, tests)
+    with torch_threads(1):
+        a, b = tr.interference(cfg, tests), tr.interference(cfg, tests)
     assert a == b
 
 

@@ -133,7 +133,7 @@ PROFILES = {
         draws=20000,
         seeds=10,
         # the toy: the quick problem and network with 2.5x the finetuning steps, four times the
-        # interference steps, finetuning data to 4096 and widths to 32 (measured: 7 CPU-min)
+        # interference steps, finetuning data to 4096 and widths to 32 (measured: 330 CPU-s)
         finetune_sizes=(4, 16, 64, 256, 1024, 4096),
         finetune_steps=3000,
         widths=(2, 8, 32),
