@@ -4,7 +4,7 @@ Submodules are imported on demand so that ``import memtheory`` stays fast and ne
 torch, sympy or matplotlib::
 
     from memtheory import graphs, spectral, eigensolvers, geometry, capacity, scaling, dynamics
-    from memtheory import teleport, normalization, multi_index, counting, numbers
+    from memtheory import teleport, normalization, multi_index, counting, numbers, periodic_pde
 """
 
 import importlib
@@ -23,6 +23,7 @@ _SUBMODULES = (
     "multi_index",
     "counting",
     "numbers",
+    "periodic_pde",
 )
 __all__ = list(_SUBMODULES)
 

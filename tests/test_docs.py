@@ -35,6 +35,7 @@ def test_each_theory_module_has_its_page_and_check():
         "multi_index",
         "counting",
         "numbers",
+        "periodic_pde",
     )
     for name in ("geometry", *with_checks):
         assert (ROOT / "docs" / "theory" / f"{name}.md").exists(), name

@@ -25,6 +25,7 @@ EXPECTED_NOT_REPRODUCING = {
     "geom.node2vec-rank-collapse": "refuted",
     "imbalance.memory-gaussian-adam-all-groups": "refuted",
     "imbalance.memory-gaussian-sign-all-groups": "refuted",
+    "mpp.interference-closes": "refuted",
     "numbers.token-embeddings-ordered": "budget",
     "pathstar.incontext-chance": "budget",
     "pathstar.pauses-converge-faster": "refuted",

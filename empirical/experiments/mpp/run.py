@@ -76,19 +76,37 @@ def embedding_rows(config: Config, seed: int) -> list[dict]:
     return rows
 
 
-def run(config: Config) -> dict:
-    """All measurements for ``config.seeds`` seeds; ``result.json`` and ``summary.md`` in
-    ``config.out`` when set."""
-    t0 = time.perf_counter()
-    result = to_jsonable(
-        {
-            "config": config,
-            "equivariance": [r for s in range(config.seeds) for r in equivariance_rows(config, s)],
-            "shares": [share_row(config, s) for s in range(config.seeds)],
-            "embedding": [r for s in range(config.seeds) for r in embedding_rows(config, s)],
-            "wall_time": time.perf_counter() - t0,
+def toy(config: Config) -> dict:
+    """The Fourier toy (``transfer.py``) on ``config.threads`` torch threads: transfer from
+    pretraining and multi-task interference, with their CPU time."""
+    from empirical.experiments.mpp import transfer as tr
+    from empirical.runtime import torch_threads
+
+    cpu0 = time.process_time()
+    with torch_threads(config.threads):
+        tests = tr.test_sets(config)
+        out = {
+            "transfer": tr.transfer(config, tests),
+            "interference": tr.interference(config, tests),
         }
-    )
+    out["toy_cpu_seconds"] = time.process_time() - cpu0
+    return out
+
+
+def run(config: Config) -> dict:
+    """All measurements for ``config.seeds`` seeds (the toy for ``config.toy_seeds``);
+    ``result.json``, ``summary.md`` and the figure in ``config.out`` when set."""
+    t0 = time.perf_counter()
+    result = {
+        "config": config,
+        "equivariance": [r for s in range(config.seeds) for r in equivariance_rows(config, s)],
+        "shares": [share_row(config, s) for s in range(config.seeds)],
+        "embedding": [r for s in range(config.seeds) for r in embedding_rows(config, s)],
+    }
+    if config.toy_seeds:
+        result.update(toy(config))
+    result["wall_time"] = time.perf_counter() - t0
+    result = to_jsonable(result)
     if config.out:
         write_topic_outputs(config.out, result, "mpp")
     return result

@@ -23,3 +23,41 @@ CASES = {
     "mpp.nmse-equal-shares": (_result(), _result(nmse=(0.2, 0.3, 0.5))),
     "mpp.embedding-variance": (_result(), _result(var_at_1=1 / 12)),
 }
+
+
+def _toy(pre_small=0.10, scr_small=0.50, pre_large=0.020, scr_large=0.025, excess=(0.3, 0.05)):
+    """Made-up toy result: sizes 4 and 1024, widths 2 and 16, three seeds with a little
+    seed-to-seed spread; ``excess`` is the joint model's log excess at the two widths."""
+    import math
+
+    sizes, widths, systems = [4, 1024], [2, 16], ["advection", "diffusion", "advection-diffusion"]
+    rows = []
+    for s in range(3):
+        jitter = 0.002 * (s - 1)
+        for n, pre, scr in ((4, pre_small, scr_small), (1024, pre_large, scr_large)):
+            rows.append(
+                {"seed": s, "n_ft": n, "pretrained": pre + jitter, "scratch": scr + 2 * jitter}
+            )
+    inter = []
+    for s in range(3):
+        for w, e in zip(widths, excess, strict=True):
+            for sys in systems:
+                single = 0.1 / w
+                joint = single * math.exp(e + 0.01 * (s - 1))
+                inter.append(
+                    {"seed": s, "width": w, "system": sys, "joint": joint, "single": single}
+                )
+    return {
+        "transfer": {"sizes": sizes, "rows": rows},
+        "interference": {"widths": widths, "rows": inter},
+    }
+
+
+CASES.update(
+    {
+        "mpp.transfer-small-data": (_toy(), _toy(pre_small=0.5, scr_small=0.5)),
+        "mpp.transfer-gap-closes": (_toy(), _toy(pre_large=0.02, scr_large=0.2)),
+        "mpp.interference-low-capacity": (_toy(), _toy(excess=(-0.1, 0.0))),
+        "mpp.interference-closes": (_toy(), _toy(excess=(0.3, 0.3))),
+    }
+)
