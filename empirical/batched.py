@@ -3,10 +3,14 @@
 The K models (independent seeds, optionally independent learning rates) share one architecture.
 Their parameters are stacked along a leading axis (:func:`torch.func.stack_module_state`) and
 one step of all K runs is one forward/backward of the sum of their losses (the models do not
-interact, so each model's gradient is its own). The 1-layer network, Node2Vec and the
-Transformer have hand-batched forwards here (``bmm``/``baddbmm`` over the model axis, attention
-through ``scaled_dot_product_attention`` on K*B sequences); any other model (Mamba) runs its
-own ``forward`` under ``torch.func.vmap`` of ``functional_call``. The update is torch's fused
+interact, so each model's gradient is its own). The 1-layer network, Node2Vec, the
+Transformer and the Mamba (its ``reference`` and ``chunked`` scans) have hand-batched forwards
+here (``bmm``/``baddbmm`` over the model axis, attention through
+``scaled_dot_product_attention`` on K*B sequences, the scan with the model axis as a batch
+axis); any other model (the ``hillis-steele`` Mamba) runs its own ``forward`` under
+``torch.func.vmap`` of ``functional_call``. The hand-batched forwards compute the module's
+function with the same operations per model (up to float round-off) at a fraction of vmap's
+per-call overhead: a tiny-graph Mamba step took 26 ms under vmap. The update is torch's fused
 AdamW on the stacked tensors when all learning rates are equal (AdamW is elementwise, so this
 is K independent AdamW runs), else the same arithmetic written with a per-model learning rate.
 
@@ -137,10 +141,33 @@ def _embed(E, x):
 def _linear(x, W, b=None):
     """Per-model ``x W^T + b``: x (K, ..., in), W (K, out, in), b (K, out)."""
     K, shape = x.shape[0], x.shape
-    x2 = x.reshape(K, -1, shape[-1])
-    Wt = W.transpose(1, 2)
-    y = torch.bmm(x2, Wt) if b is None else torch.baddbmm(b.unsqueeze(1), x2, Wt)
+    y = _BatchedLinear.apply(x.reshape(K, -1, shape[-1]), W, b)
     return y.reshape(*shape[:-1], W.shape[1])
+
+
+class _BatchedLinear(torch.autograd.Function):
+    """``bmm(x, W^T) (+ b)`` with the gradient of ``W`` formed as ``grad^T x``, (K, out, in) in
+    ``W``'s own layout. Autograd's ``bmm`` backward forms ``x^T grad`` (K, in, out) and hands
+    its transpose over; the fused AdamW then needs a contiguous copy, a strided transpose of
+    the whole stacked weight every step (a third of the step of the width-512 1-layer net).
+    Same products, same sums; only the order of the additions over rows may differ."""
+
+    # forward(ctx, ...) style: with a separate setup_context, Function.apply binds the
+    # arguments through inspect.signature on every call (0.2 ms, the cost of a whole layer here)
+    @staticmethod
+    def forward(ctx, x2, W, b):
+        ctx.save_for_backward(x2, W)
+        ctx.has_bias = b is not None
+        Wt = W.transpose(1, 2)
+        return torch.bmm(x2, Wt) if b is None else torch.baddbmm(b.unsqueeze(1), x2, Wt)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x2, W = ctx.saved_tensors
+        g_x = torch.bmm(grad, W) if ctx.needs_input_grad[0] else None
+        g_W = torch.bmm(grad.transpose(1, 2), x2) if ctx.needs_input_grad[1] else None
+        g_b = grad.sum(1) if ctx.has_bias and ctx.needs_input_grad[2] else None
+        return g_x, g_W, g_b
 
 
 def _layernorm(x, w, b, eps=1e-5):
@@ -215,12 +242,82 @@ def _transformer_forward(P, x, cfg, training, keep=None):
     return _linear(h, head)
 
 
+def _causal_conv(x, weight, bias):
+    r"""Per-model causal depthwise convolution :math:`y_t = b + \sum_s w_{k-1-s} x_{t-s}`:
+    x (K, B, T, c), weight (K, c, 1, k), bias (K, c) (``empirical.models.mamba``'s
+    ``causal_depthwise_conv``, one filter per model; plain ops, autograd's backward)."""
+    K, T, k = x.shape[0], x.shape[2], weight.shape[-1]
+    w = weight.reshape(K, 1, 1, -1, k)
+    y = torch.addcmul(bias.view(K, 1, 1, -1), x, w[..., k - 1])
+    for s in range(1, min(k, T)):
+        y = y + F.pad(x[:, :, : T - s] * w[..., k - 1 - s], (0, 0, s, 0))
+    return y
+
+
+def _scan_reference(x, delta, A, Bm, C, D):
+    r"""The recurrence :math:`h_t = e^{\Delta_t A} h_{t-1} + \Delta_t B_t x_t`,
+    :math:`y_t = C_t^\top h_t + D x_t` (``selective_scan_reference``) with a model axis: x,
+    delta (K, B, T, c), A (K, c, N), Bm, C (K, B, T, N), D (K, c)."""
+    K, nb, T, c = x.shape
+    A, D = A[:, None], D[:, None]
+    h = x.new_zeros(K, nb, c, A.shape[-1])
+    ys = []
+    for t in range(T):
+        decay = torch.exp(delta[:, :, t, :, None] * A)
+        h = decay * h + (delta[:, :, t, :, None] * Bm[:, :, t, None, :]) * x[:, :, t, :, None]
+        ys.append((h * C[:, :, t, None, :]).sum(-1) + D * x[:, :, t])
+    return torch.stack(ys, dim=2)
+
+
+def _scan_chunked(x, delta, A, Bm, C, D, chunk):
+    """The chunked scan with the model axis folded into the batch, one ``A`` per model and one
+    ``D`` per row (what its ``vmap`` rule does)."""
+    from empirical.models.selective_scan import _ChunkedScan
+
+    K, nb, T, c = x.shape
+    flat = [v.reshape(K * nb, T, v.shape[-1]) for v in (x, delta, Bm, C)]
+    Drows = D.repeat_interleave(nb, 0)
+    y, _ = _ChunkedScan.apply(flat[0], flat[1], A, flat[2], flat[3], Drows, chunk)
+    return y.reshape(K, nb, T, c)
+
+
+def _mamba_forward(P, x, cfg, training, keep=None):
+    """Logits (K, B, T, V) of K Mambas (``empirical.models.mamba``, scans ``reference`` and
+    ``chunked``), or (K, B, len(keep), V) at the positions ``keep`` (the final norm and the
+    head are position-wise: the same numbers, less work)."""
+    h = _embed(P["token_embedding"], x)
+    di, r, n = cfg.d_inner, cfg.dt_rank, cfg.d_state
+    for i in range(cfg.n_layer):
+        pre = f"blocks.{i}."
+        m = pre + "mixer."
+        u = _layernorm(h, P[pre + "norm.weight"], P[pre + "norm.bias"])
+        w_in, w_x = P[m + "in_proj.weight"], P[m + "x_proj.weight"]
+        xs, z = _linear(u, w_in[:, :di]), _linear(u, w_in[:, di:])
+        xs = F.silu(_causal_conv(xs, P[m + "conv1d.weight"], P[m + "conv1d.bias"]))
+        dt, Bm, C = (_linear(xs, w) for w in (w_x[:, :r], w_x[:, r : r + n], w_x[:, r + n :]))
+        delta = F.softplus(_linear(dt, P[m + "dt_proj.weight"], P[m + "dt_proj.bias"]))
+        A = -torch.exp(P[m + "A_log"])
+        if cfg.scan == "chunked":
+            y = _scan_chunked(xs, delta, A, Bm, C, P[m + "D"], cfg.chunk)
+        else:
+            y = _scan_reference(xs, delta, A, Bm, C, P[m + "D"])
+        out = _linear(y * F.silu(z), P[m + "out_proj.weight"])
+        h = h + out if cfg.residual else out
+    if keep is not None:
+        h = h[:, :, keep]
+    h = _layernorm(h, P["norm_f.weight"], P["norm_f.bias"])
+    head = P["token_embedding"] if cfg.tie_embeddings else P["lm_head_weight"]
+    return _linear(h, head)
+
+
 _HAND_BATCHED = {
     "one-layer": _one_layer_forward,
     "node2vec": _node2vec_forward,
     "transformer": _transformer_forward,
+    "mamba": _mamba_forward,
 }
 _POSITIONWISE = ("one-layer", "node2vec")  # logits at a position depend on its token only
+_PRUNABLE = ("transformer", "mamba")  # hand-batched forwards that take ``keep``
 
 
 def _batched_losses(logits, y, w):
@@ -299,12 +396,13 @@ def _run(
         if sample_weights.shape != (inputs.shape[0],) or not bool((sample_weights >= 0).all()):
             raise ValueError(f"sample_weights must be ({inputs.shape[0]},) and non-negative")
 
-    if family in _HAND_BATCHED:
+    if family in _HAND_BATCHED and getattr(model_cfg, "scan", "chunked") != "hillis-steele":
         fwd = _HAND_BATCHED[family]
 
         def forward(x, training):
             return fwd(P, x.expand(K, *x.shape[-2:]), model_cfg, training, keep)
     else:  # generic: vmap of the module's own forward over the stacked state
+        fwd = None
         randomness = "different" if _has_dropout(model_cfg) else "error"
 
         def forward(x, training):
@@ -316,9 +414,10 @@ def _run(
             )
             return call(P, x)
 
-    keep = None  # transformer: positions where some row has a label (the others feed attention)
+    # transformer, mamba: positions where some row has a label (the others feed the mixing)
+    keep = None
     labelled = torch.nonzero((labels != IGNORE).any(0)).flatten()
-    if family == "transformer" and labelled.numel() < labels.shape[1]:
+    if fwd is not None and family in _PRUNABLE and labelled.numel() < labels.shape[1]:
         keep = labelled
     batches = [_Batches(inputs.shape[0], config.batch_size, s) for s in seeds]
     full = batches[0].batch_size is None

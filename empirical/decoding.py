@@ -37,6 +37,16 @@ def _forward(model, x: torch.Tensor) -> torch.Tensor:
     return out[0] if isinstance(out, tuple) else out
 
 
+def _logits_at(model, x: torch.Tensor, positions) -> torch.Tensor:
+    """``model(x)[:, positions]``; a model with ``features`` and ``output_weight`` (Transformer,
+    Mamba) applies its head at those positions only (the same numbers, less work: the head over
+    the vocabulary is most of a small model's forward)."""
+    features = getattr(model, "features", None)
+    if features is None or not hasattr(model, "output_weight"):
+        return _forward(model, x)[:, positions]
+    return torch.nn.functional.linear(features(x)[:, positions], model.output_weight)
+
+
 def _device(model) -> torch.device:
     try:
         return next(model.parameters()).device
@@ -64,11 +74,11 @@ def greedy_decode(
             p = x.shape[1]
             if teacherless_token is not None:
                 fill = torch.full((x.shape[0], n - 1), int(teacherless_token), device=dev)
-                logits = _forward(model, torch.cat([x, fill], 1))
-                outs.append(logits[:, p - 1 : p - 1 + n].argmax(-1).cpu())
+                logits = _logits_at(model, torch.cat([x, fill], 1), slice(p - 1, p - 1 + n))
+                outs.append(logits.argmax(-1).cpu())
                 continue
             for _ in range(n):
-                nxt = _forward(model, x)[:, -1].argmax(-1, keepdim=True)
+                nxt = _logits_at(model, x, -1).argmax(-1, keepdim=True)
                 x = torch.cat([x, nxt], 1)
             outs.append(x[:, p:].cpu())
     return torch.cat(outs) if outs else torch.zeros((0, n), dtype=torch.int64)
@@ -105,8 +115,8 @@ def teacher_forced_logits(
                 if teacherless_token is None
                 else torch.full_like(t[:, :-1], int(teacherless_token))
             )
-            logits = _forward(model, torch.cat([x, fed], 1).to(dev))
-            outs.append(logits[:, p - 1 + pos].float().cpu())
+            logits = _logits_at(model, torch.cat([x, fed], 1).to(dev), p - 1 + pos)
+            outs.append(logits.float().cpu())
     return torch.cat(outs)
 
 

@@ -76,6 +76,7 @@ class TrainConfig:
     progress: bool = True
     num_threads: int | None = 1  # torch intra-op threads while training on CPU; None: leave as is
     flush_denormal: bool = True  # flush subnormal floats to zero while training (CPU speed)
+    trim_rows: bool = False  # causal models: read rows up to their last label (model_loss)
 
     def __post_init__(self):
         self.steps = as_int("steps", self.steps, minimum=0)
@@ -127,20 +128,75 @@ def masked_loss(logits: torch.Tensor, labels: torch.Tensor, weights=None) -> tor
     return _labelled_loss(logits[mask], labels, mask, weights)
 
 
-def model_loss(model, inputs: torch.Tensor, labels: torch.Tensor, weights=None) -> torch.Tensor:
+def model_loss(
+    model, inputs: torch.Tensor, labels: torch.Tensor, weights=None, trim: bool = False
+) -> torch.Tensor:
     """:func:`masked_loss` of ``model(inputs)``, with the head applied only where a label is set.
 
     Models with ``features(inputs) -> (B, T, d)`` and ``output_weight (V, d)`` (Transformer,
     Mamba) get their logits computed at labelled positions only: with a 20,000-token vocabulary
-    the head is most of the work, and an edge example labels one position of eight. Same value as
+    the head is most of the work, and an edge example labels one position of eight. With
+    ``trim`` a causal model (``model.causal``, no dropout active) also reads each row only up to
+    its last labelled position (:func:`_trimmed_features`). Same value as
     ``masked_loss(model(inputs), labels, weights)``, up to float rounding.
     """
     features = getattr(model, "features", None)
     if features is None or not hasattr(model, "output_weight"):
         return masked_loss(model(inputs), labels, weights)
     mask = labels != IGNORE
-    logits = F.linear(features(inputs)[mask], model.output_weight)
+    if trim and _trimmable(model):
+        feats = _trimmed_features(features, inputs, mask)
+    else:
+        feats = features(inputs)[mask]
+    logits = F.linear(feats, model.output_weight)
     return _labelled_loss(logits, labels, mask, weights)
+
+
+def _trimmable(model) -> bool:
+    """A causal model (its features at position t read tokens <= t only) without active
+    dropout (dropout masks are drawn per element: other shapes, other masks)."""
+    if not getattr(model, "causal", False):
+        return False
+    dropout = float(getattr(getattr(model, "config", None), "dropout", 0.0) or 0.0)
+    return not (model.training and dropout > 0.0)
+
+
+def _trimmed_features(features, inputs: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    r"""``features(inputs)[mask]`` of a causal model, each row read only up to its last labelled
+    position: rows go in at most two groups, ``inputs[short, :t]`` and ``inputs[rest, :T']``,
+    with ``t`` chosen to minimize the tokens fed (:math:`T'` the longest need of the rest).
+
+    Exact in exact arithmetic: causal features at a position do not depend on later tokens,
+    and positions past a row's last label get no loss gradient. In floats only the order of
+    additions changes (other matrix shapes). In the path-star mixed recipe 91% of the rows are
+    edges labelled at position 1 of 11 (17 with 10 pauses): 4-6x fewer tokens per step.
+    """
+    T = mask.shape[1]
+    need = (mask * torch.arange(1, T + 1, device=mask.device)).amax(1)  # last label + 1
+    counts = torch.bincount(need, minlength=T + 1).tolist()
+    lengths = [t for t in range(1, T + 1) if counts[t]]
+    if not lengths:
+        return features(inputs)[mask]
+    longest, best = lengths[-1], None
+    for i, t in enumerate(lengths):  # group 1: need <= t at length t; group 2: the rest
+        rest = lengths[i + 1 :]
+        n_short = sum(counts[u] for u in lengths[: i + 1])
+        cost = t * n_short + (longest * (sum(counts[u] for u in rest)) if rest else 0)
+        if best is None or cost < best[0]:
+            best = (cost, t)
+    t = best[1]
+    if t == longest:  # one group: only the trailing unlabelled columns go
+        return features(inputs[:, :longest])[mask[:, :longest]]
+    ids = torch.full(mask.shape, -1, dtype=torch.long, device=mask.device)
+    ids[mask] = torch.arange(int(mask.sum()), device=mask.device)
+    parts, where = [], []
+    for rows, length in ((need <= t) & (need > 0), t), (need > t, longest):
+        rows = torch.nonzero(rows).flatten()
+        m = mask[rows, :length]
+        parts.append(features(inputs[rows, :length])[m])
+        where.append(ids[rows, :length][m])
+    order = torch.argsort(torch.cat(where))  # back to the row-major order of features[mask]
+    return torch.cat(parts)[order]
 
 
 def _labelled_loss(logits, labels, mask, weights) -> torch.Tensor:
@@ -196,6 +252,8 @@ def _fingerprint(config: TrainConfig) -> dict:
     out = dataclasses.asdict(config)
     for key in _FREE_FIELDS:
         out.pop(key)
+    if not out["trim_rows"]:  # checkpoints written before the field existed stay valid
+        out.pop("trim_rows")
     out["betas"] = list(out["betas"])
     return out
 
@@ -412,13 +470,13 @@ def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weigh
                     lr = lr_at(config, min(step, max(config.steps - 1, 0)))
                     if step == config.steps:  # last row: loss only, no update
                         with torch.no_grad():
-                            loss = model_loss(model, x, y, w)
+                            loss = model_loss(model, x, y, w, config.trim_rows)
                     else:
                         if lr != current_lr:
                             for group in optimizer.param_groups:
                                 group["lr"] = lr
                             current_lr = lr
-                        loss = model_loss(model, x, y, w)
+                        loss = model_loss(model, x, y, w, config.trim_rows)
                         optimizer.zero_grad(set_to_none=True)
                         loss.backward()
                         if config.grad_clip is not None:

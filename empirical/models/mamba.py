@@ -194,6 +194,8 @@ class MambaBlock(nn.Module):
 class Mamba(nn.Module):
     """Stack of Mamba blocks with tied embeddings: ``forward(inputs (B,T)) -> (B,T,V)``."""
 
+    causal = True  # features at position t read tokens <= t only (empirical.train.model_loss)
+
     def __init__(self, config: MambaConfig):
         super().__init__()
         self.config = config

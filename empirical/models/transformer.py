@@ -148,6 +148,8 @@ class Block(nn.Module):
 class Transformer(nn.Module):
     """Decoder-only Transformer with tied embeddings: ``forward(inputs (B,T)) -> (B,T,V)``."""
 
+    causal = True  # features at position t read tokens <= t only (empirical.train.model_loss)
+
     def __init__(self, config: TransformerConfig):
         super().__init__()
         self.config = config

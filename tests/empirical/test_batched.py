@@ -62,6 +62,8 @@ def assert_runs_match(batched, looped, rtol=1e-9, atol=1e-10):
         ("transformer-frozen", {"d_model": 8, "pos": "sinusoidal", "n_layer": 2}),
         ("transformer", {"d_model": 8, "attention": False, "residual": False, "d_mlp": 16}),
         ("mamba", {"d_model": 8, "d_state": 4}),
+        ("mamba-frozen", {"d_model": 8, "d_state": 4, "scan": "reference", "n_layer": 2}),
+        ("mamba", {"d_model": 8, "d_state": 4, "scan": "hillis-steele"}),  # the vmap path
     ],
 )
 def test_batched_equals_looped_minibatch_adamw(name, overrides):

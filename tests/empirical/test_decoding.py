@@ -160,3 +160,26 @@ def test_incontext_oracle_accuracy():
 
     acc = path_accuracy(Copy(), batch.prefix, batch.targets, candidates=batch.candidates)
     assert acc["exact_match"] == 1.0 and acc["restricted_acc"] == 1.0
+
+
+@pytest.mark.parametrize("name", ["transformer", "mamba"])
+def test_head_at_read_positions_equals_full_forward(name):
+    """Sequence models apply the head only where decoding reads: same logits and tokens as
+    the full forward."""
+    from empirical.decoding import _logits_at
+    from empirical.models import build_model
+
+    task = make_pathstar(6, 3, seed=0)
+    pre = torch.as_tensor(path_prefixes(task, "heldout"))
+    tgt = torch.as_tensor(path_targets(task, "heldout"))
+    model = build_model(name, task.vocab.size, max_len=16, seed=0).double().eval()
+    x = torch.cat([pre, tgt[:, :-1]], 1)
+    with torch.no_grad():
+        full = model(x)
+        for pos in (-1, slice(1, 3), torch.tensor([0, 2])):
+            assert torch.allclose(_logits_at(model, x, pos), full[:, pos], rtol=1e-12, atol=1e-12)
+        steps = []
+        for _ in range(tgt.shape[1]):
+            nxt = model(pre if not steps else torch.cat([pre, *steps], 1))[:, -1].argmax(-1)
+            steps.append(nxt[:, None])
+    assert torch.equal(greedy_decode(model, pre, tgt.shape[1]), torch.cat(steps, 1))

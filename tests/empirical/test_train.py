@@ -278,3 +278,52 @@ def test_model_loss_heads_labelled_positions_only_same_value(name, weighted):
     (g_full,) = torch.autograd.grad(full, model.token_embedding)
     (g_fast,) = torch.autograd.grad(fast, model.token_embedding)
     assert_allclose(g_fast.numpy(), g_full.numpy(), rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["transformer", "mamba"])
+def test_trimmed_rows_same_loss_and_gradients(name):
+    """trim_rows: rows read up to their last label (edge rows of the path-star mix end at
+    position 1) give the loss and every gradient of the full rows (float64)."""
+    from empirical.tasks.pathstar import make_pathstar, mix_examples
+    from empirical.train import _trimmed_features, model_loss
+
+    task = make_pathstar(12, 4, seed=0, n_pause=3)
+    x, y = mix_examples(task, 1, False, seed=0)
+    rows = torch.randperm(x.shape[0], generator=torch.Generator().manual_seed(0))[:48]
+    x, y = x[rows], y[rows]
+    model = build_model(name, task.vocab.size, max_len=x.shape[1], seed=0, n_layer=2).double()
+    losses, grads = [], []
+    for trim in (False, True):
+        loss = model_loss(model, x, y, None, trim)
+        losses.append(loss.item())
+        grads.append(torch.autograd.grad(loss, list(model.parameters())))
+    assert_allclose(losses[1], losses[0], rtol=1e-13)
+    for a, b in zip(*grads, strict=True):
+        assert_allclose(b.numpy(), a.numpy(), rtol=1e-10, atol=1e-14)
+    # the split really happened: two groups, and the order of the labelled rows is kept
+    seen = []
+
+    def features(inp):
+        seen.append(tuple(inp.shape))
+        return model.features(inp)
+
+    mask = y != -100
+    out = _trimmed_features(features, x, mask)
+    assert len(seen) == 2 and min(s[1] for s in seen) < x.shape[1]
+    assert_allclose(out.detach().numpy(), model.features(x)[mask].detach().numpy(), atol=1e-12)
+
+
+def test_trim_rows_training_matches_untrimmed():
+    from empirical.tasks.pathstar import make_pathstar, mix_examples
+
+    task = make_pathstar(10, 3, seed=1, n_pause=2)
+    x, y = mix_examples(task, 1, False, seed=1)
+    params = []
+    for trim in (False, True):
+        model = build_model("transformer", task.vocab.size, max_len=x.shape[1], seed=3)
+        cfg = TrainConfig(steps=5, batch_size=16, dtype="float64", progress=False, trim_rows=trim)
+        out = train(model, x, y, cfg)
+        params.append((out["history"][-1]["loss"], [p.detach() for p in model.parameters()]))
+    assert_allclose(params[1][0], params[0][0], rtol=1e-12)
+    for a, b in zip(params[0][1], params[1][1], strict=True):
+        assert_allclose(b.numpy(), a.numpy(), rtol=1e-9, atol=1e-12)

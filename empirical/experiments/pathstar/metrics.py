@@ -158,6 +158,26 @@ def curve(history: list[dict]) -> list[dict]:
     return [{k: h.get(k) for k in keys} for h in history]
 
 
+_PREDICTIONS: dict = {}  # graph -> its predicted subspace: a process reuses it across runs
+
+
+def _prediction(graph) -> np.ndarray:
+    """``memtheory.spectral.node2vec_prediction(graph)``, computed once per graph and process
+    (a dense eigendecomposition: seconds for the 1,201-node graph, which 6 runs share)."""
+    from memtheory.spectral import node2vec_prediction
+
+    def frozen(v):  # a hashable, exact copy of a graph field (arrays by shape and bytes)
+        if isinstance(v, dict):
+            return tuple(sorted((str(k), frozen(x)) for k, x in v.items()))
+        a = np.asarray(v)
+        return (a.dtype.str, a.shape, a.tobytes()) if a.dtype != object else repr(v)
+
+    key = (graph.n, frozen(graph.edges), frozen(graph.meta or {}))
+    if key not in _PREDICTIONS:
+        _PREDICTIONS[key] = node2vec_prediction(graph)
+    return _PREDICTIONS[key]
+
+
 def predicted_energy(X: np.ndarray, graph) -> tuple:
     """Energy of the centred node embeddings in the predicted Node2Vec subspace.
 
@@ -170,7 +190,7 @@ def predicted_energy(X: np.ndarray, graph) -> tuple:
     from memtheory.spectral import node2vec_prediction
 
     try:
-        basis = node2vec_prediction(graph)
+        basis = _prediction(graph)
         return subspace_energy(X, basis, center=True), int(basis.shape[1])
     except ValueError:  # too many columns to densify (d = 5000): use the sparse orthonormal basis
         Q = node2vec_prediction(graph, sparse=True)

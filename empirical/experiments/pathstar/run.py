@@ -94,6 +94,7 @@ def _train_config(
         checkpoint_every=config.checkpoint_every,
         progress=config.progress,
         num_threads=config.num_threads,
+        trim_rows=True,  # edge rows end at position 1 of 11-17: same loss, 4-6x fewer tokens
     )
 
 
