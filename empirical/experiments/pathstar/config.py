@@ -151,6 +151,28 @@ PROFILES = {
         num_threads=2,
         progress=True,
     ),
+    # the paper's second graph G(10^4, 6) (issue 18): 50,001 nodes, 7,500 / 2,500 paths; the
+    # same 2-layer width-32 recipe as cpu-paper-graph, with a 20-minute budget on 2 cores
+    "cpu-paper-graph-10k6": PathStarConfig(
+        recipes=("mixed",),
+        degrees=(10000,),
+        lengths=(6,),
+        control=(10000, 6),
+        seeds=1,
+        pause_sweep=(),
+        d_model=32,
+        n_layer=2,
+        n_pause=0,
+        lr=3e-3,
+        steps=6000,
+        batch_size=512,
+        n_evals=12,
+        eval_train_max=250,
+        eval_heldout_max=250,
+        checkpoint_every=100,
+        num_threads=2,
+        progress=True,
+    ),
     "sweep": PathStarConfig(
         recipes=("mixed",),
         degrees=(50, 100, 200, 400),
