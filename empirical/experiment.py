@@ -101,20 +101,41 @@ def experiment_main(topic: str, argv=None) -> int:
     """``main`` of a topic package ``empirical.experiments.<topic>``: parse the standard flags
     (and the config module's ``add_arguments``), build and validate the config, check ``--out``,
     then import ``run`` and run; print ``report.summary_markdown(result)``, or the result as
-    JSON with ``--json``."""
+    JSON with ``--json``.
+
+    Optional hooks let a topic keep its own command line without its own ``main``: the
+    package's ``CLI_HELP`` (the ``--help`` description; default the docstring's first line);
+    ``config.config_from_cli(args)`` builds the config (default :func:`config_from_args`);
+    ``report.after_run(result, config, command)`` runs after ``run`` (e.g. to write a summary
+    naming the command); ``report.console_text(result)`` replaces the printed summary;
+    ``report.json_view(result)`` is what ``--json`` prints (default: the whole result).
+    """
     pkg = topic if "." in topic else f"empirical.experiments.{topic}"
+    name = topic.rsplit(".", 1)[-1]
     cfg = importlib.import_module(f"{pkg}.config")
-    doc = (importlib.import_module(pkg).__doc__ or "").strip().split("\n")[0] or None
-    parser = experiment_parser(topic.rsplit(".", 1)[-1], cfg.PROFILES, doc)
+    package = importlib.import_module(pkg)
+    doc = getattr(package, "CLI_HELP", None) or (package.__doc__ or "").strip().split("\n")[0]
+    parser = experiment_parser(name, cfg.PROFILES, doc or None)
     if hasattr(cfg, "add_arguments"):
         cfg.add_arguments(parser)
     args = parser.parse_args(argv)
-    config = config_from_args(cfg.PROFILES, args)
+    if hasattr(cfg, "config_from_cli"):
+        config = cfg.config_from_cli(args)
+    else:
+        config = config_from_args(cfg.PROFILES, args)
     if getattr(config, "out", None):
         check_out_dir(config.out)
     result = importlib.import_module(f"{pkg}.run").run(config)
+    report = importlib.import_module(f"{pkg}.report")
+    if hasattr(report, "after_run"):
+        words = sys.argv[1:] if argv is None else list(argv)
+        report.after_run(
+            result, config, " ".join([f"python -m empirical.experiments.{name}", *words])
+        )
     if args.json:
-        print_json(result)
+        print_json(report.json_view(result) if hasattr(report, "json_view") else result)
+    elif hasattr(report, "console_text"):
+        sys.stdout.write(report.console_text(result))
     else:
-        sys.stdout.write(importlib.import_module(f"{pkg}.report").summary_markdown(result))
+        sys.stdout.write(report.summary_markdown(result))
     return 0

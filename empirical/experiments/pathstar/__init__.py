@@ -21,3 +21,5 @@ chance :math:`1/d`. Run::
 
     python -m empirical.experiments.pathstar --profile quick --out runs/pathstar [--json]
 """
+
+CLI_HELP = __doc__  # --help shows the whole description

@@ -299,3 +299,8 @@ def summary_markdown(result: dict) -> str:
     lines = [result["table"], throughput_line(t) + claims_report(records)]
     lines += [f"figure: {f}" for f in result["figures"]]
     return "\n".join(lines) + "\n"
+
+
+def json_view(result: dict) -> list[dict]:
+    """What ``--json`` prints: the run records without their learning curves."""
+    return [{k: v for k, v in r.items() if k != "curve"} for r in result["records"]]

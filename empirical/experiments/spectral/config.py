@@ -112,3 +112,10 @@ PROFILES = {
 def add_arguments(parser) -> None:
     """The experiment's own flag: ``--steps``."""
     parser.add_argument("--steps", type=int, default=None, help="gradient steps (profile's)")
+
+
+def config_from_cli(args):
+    """The profile's config with the given flags applied; the command line shows progress."""
+    from empirical.experiment import config_from_args
+
+    return config_from_args(PROFILES, args, progress=True)

@@ -29,3 +29,8 @@ def summary_markdown(result: dict) -> str:
 
         lines += summary_lines(result["eigenbasis"])
     return "\n".join(lines)
+
+
+def json_view(result: dict) -> list[dict]:
+    """What ``--json`` prints: the per-run rows without their histories."""
+    return [{k: v for k, v in r.items() if k != "history"} for r in result["runs"]]

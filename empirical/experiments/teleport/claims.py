@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import math
 
-from empirical.claims import AllOf, AtLeast, AtMost, Claim, Kind, Measured, Near, register
+from empirical.claims import (
+    AllOf,
+    AtLeast,
+    AtMost,
+    Between,
+    Claim,
+    Kind,
+    Measured,
+    Near,
+    register,
+)
 
 PAPER = "Mishkin, Bietti & Gower 2024 (arXiv 2403.03362)"
 
@@ -173,6 +183,37 @@ register(
         ],
         tolerance=AtLeast(10.0, quantity="(f - f*) of GD / with teleports, at the last step"),
         tolerance_reason="an order of magnitude; GD is also linear here (locally strongly "
-        "convex), so the paper's 'sublinear GD tail' is not what is tested",
+        "convex), so the paper's 'sublinear GD tail' is teleport.gd-sublinear-tail, measured on "
+        "a separable problem",
+    )
+)
+
+register(
+    Claim(
+        id="teleport.gd-sublinear-tail",
+        kind=Kind.PAPER,
+        paper=f"{PAPER}, Sec. 5 (plain GD is sublinear in its tail; contrast of Fig. 6)",
+        statement="Plain gradient descent on logistic regression is sublinear in its tail.",
+        prediction="on separable data without L2 (f* = 0 not attained), GD with step 1/L has "
+        "f_k = O(1/k) (Soudry et al. 2018, JMLR 19, Thm. 3): tail exponent p near 1, where a "
+        "geometric rate would make the log-log slope grow without bound",
+        experiment="teleport",
+        check=lambda result: [
+            Measured(
+                r["tail_exponent"],
+                1.0,
+                seed=r["seed"],
+                detail=f"mean f_(k+1)/f_k over the last half {r['tail_step_ratio']:.6f}, "
+                f"f = {r['f_final']:.3g} after {r['steps']} steps",
+            )
+            for r in result["separable"]
+        ],
+        tolerance=Between(0.5, 1.5, quantity="tail exponent p of f_k ~ k^-p"),
+        tolerance_reason="fixed before measuring: O(1/k) up to log factors gives p near 1; "
+        "+-0.5 leaves room for the log factors over a finite tail while excluding a geometric "
+        "rate (p growing with k) and a stall (p near 0). Changed after the first quick run: "
+        "at 200 rows, d = 10 and 2,000 steps p was 0.44 +- 0.06 (local exponent 0.29, 0.37, "
+        "0.44, 0.66, 0.78 at k = 1e2, 1e3, 1e4, 1e5, 2e5: the 1/k tail arrives slowly), so the "
+        "quick profile now runs this part at the paper profile's 1,000 rows, d = 50, 2e4 steps",
     )
 )

@@ -36,6 +36,17 @@ def summary_markdown(result: dict) -> str:
         f"{min(ratios):.3g}, median {float(np.median(ratios)):.3g}",
         f"- distance to w* after a teleport / before, largest of 10 starts per seed: "
         f"{Spread.of(dist)} (max {max(dist):.3g})",
+        *(
+            [
+                f"- plain GD (step 1/L) on separable data without L2 ({sep[0]['samples']} rows, "
+                f"d = {sep[0]['d']}), {sep[0]['steps']} steps: tail"
+                f" exponent p of f_k ~ k^-p {Spread.of([r['tail_exponent'] for r in sep])}, mean"
+                f" f_(k+1)/f_k over the last half "
+                f"{Spread.of([r['tail_step_ratio'] for r in sep])}"
+            ]
+            if (sep := result.get("separable"))
+            else []
+        ),
         "",
         "Extension (not a claim): a trained Node2Vec embedding moved along its own sub-level set,"
         " maximizing / minimizing the Dirichlet ratio tr(V'LV)/|V|^2:",

@@ -111,12 +111,39 @@ def logistic_row(config: Config, seed: int) -> dict:
     }
 
 
+def separable_row(config: Config, seed: int) -> dict:
+    """Plain GD (step 1/L) on separable, unregularized logistic regression, where f* = 0 is not
+    attained: the tail exponent p of f_k ~ k^(-p) (least squares of log f on log k over the last
+    90% of ``tail_steps``) and the mean per-step ratio f_(k+1)/f_k over the last half."""
+    rng = np.random.default_rng([seed, 11])
+    X = rng.standard_normal((config.tail_samples, config.tail_d))
+    y = np.sign(X @ rng.standard_normal(config.tail_d))
+    y[y == 0] = 1.0
+    prob = tp.logistic_regression(X, y, 0.0)
+    L = float(np.linalg.eigvalsh(X.T @ X / config.tail_samples)[-1]) / 4.0
+    f = tp.gd_teleport(prob, np.zeros(config.tail_d), steps=config.tail_steps, lr=1.0 / L)["f"]
+    k = np.arange(f.size)
+    tail = k >= max(1, config.tail_steps // 10)
+    slope = np.polyfit(np.log(k[tail]), np.log(f[tail]), 1)[0]
+    half = config.tail_steps // 2
+    return {
+        "seed": seed,
+        "tail_exponent": float(-slope),
+        "tail_step_ratio": float((f[-1] / f[half]) ** (1.0 / (config.tail_steps - half))),
+        "f_final": float(f[-1]),
+        "steps": config.tail_steps,
+        "samples": config.tail_samples,
+        "d": config.tail_d,
+    }
+
+
 def run(config: Config) -> dict:
     """Every measurement of the topic, for ``config.seeds`` seeds; writes ``result.json``,
     ``summary.md`` and figures to ``config.out`` when set."""
     t0 = time.perf_counter()
     quad = [r for s in range(config.seeds) for r in quadratic_rows(config, s)]
     logi = [logistic_row(config, s) for s in range(config.seeds)]
+    separable = [separable_row(config, s) for s in range(config.seeds)]
     from empirical.experiments.teleport.geometry import geometry_row
 
     geometry = [
@@ -128,6 +155,7 @@ def run(config: Config) -> dict:
             "config": config,
             "quadratic": quad,
             "logistic": logi,
+            "separable": separable,
             "geometry": geometry,
             "wall_time": time.perf_counter() - t0,
         }

@@ -262,3 +262,30 @@ def summary_markdown(result: dict, command: str | None = None, figures=()) -> st
     if figures:
         L += ["", "## Figures", ""] + [f"- `{f}`" for f in figures]
     return "\n".join(L) + "\n"
+
+
+def after_run(result: dict, config, command: str) -> None:
+    """With ``config.out``: write ``summary.md`` again, now naming the command that made it."""
+    if config.out is None:
+        return
+    from pathlib import Path
+
+    from empirical.results import atomic_write_text
+
+    text = summary_markdown(result, command, result.get("figures", ()))
+    atomic_write_text(Path(config.out) / "summary.md", text)
+
+
+def console_text(result: dict) -> str:
+    """What the command line prints: the per-cell table, the judged claims, the wall time."""
+    return (
+        f"{text_table(result['records'])}\n\n{claims_text(result)}\n\n"
+        f"wall time {result['wall_time']:.1f} s\n"
+    )
+
+
+def json_view(result: dict) -> list[dict]:
+    """What ``--json`` prints: the records without their histories and configs."""
+    return [
+        {k: v for k, v in r.items() if k not in ("history", "config")} for r in result["records"]
+    ]

@@ -15,7 +15,17 @@ def _quad(kappa, seed, **kw):
     return row
 
 
-def _result(quad=None, logi=None):
+def _sep(p, seed=0):
+    return {
+        "seed": seed,
+        "tail_exponent": p,
+        "tail_step_ratio": 0.9995,
+        "f_final": 1e-3,
+        "steps": 2000,
+    }
+
+
+def _result(quad=None, logi=None, sep=None):
     quad = quad or [_quad(1.0, s) for s in range(3)] + [
         _quad(10.0, s, gain=g) for s, g in enumerate((1.5, 1.7, 1.9))
     ]
@@ -23,7 +33,8 @@ def _result(quad=None, logi=None):
         {"seed": s, "kkt_residual": 1e-9, "distance_ratio": r, "suboptimality_ratio": 1e3}
         for s, r in enumerate((0.9, 1.1, 0.8))
     ]
-    return {"quadratic": quad, "logistic": logi}
+    sep = sep or [_sep(p, s) for s, p in enumerate((0.95, 1.0, 1.05))]
+    return {"quadratic": quad, "logistic": logi, "separable": sep}
 
 
 GOOD = _result()
@@ -51,6 +62,7 @@ CASES = {
             logi=[{"seed": 0, "kkt_residual": 0, "distance_ratio": 0.9, "suboptimality_ratio": 1e3}]
         ),
     ),
+    "teleport.gd-sublinear-tail": (GOOD, _result(sep=[_sep(1.0), _sep(4.0, 1)])),
     "teleport.logistic-every-other-step": (
         GOOD,
         _result(
