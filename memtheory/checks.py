@@ -175,6 +175,19 @@ def _integral(name: str, raw, want):
     return raw.astype(want)
 
 
+def as_range(name: str, value, low: float | None = None) -> tuple[float, float]:
+    """A pair ``(lo, hi)`` of finite floats with ``low <= lo <= hi``, or ``ValueError`` naming
+    ``name``."""
+    try:
+        lo, hi = value
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a pair (low, high), got {value!r}") from exc
+    lo, hi = as_float(f"{name}[0]", lo, low), as_float(f"{name}[1]", hi, low)
+    if hi < lo:
+        raise ValueError(f"{name} must have low <= high, got {value!r}")
+    return lo, hi
+
+
 def as_choice(name: str, value, choices) -> str:
     """Return ``value`` if it is one of ``choices`` or raise ``ValueError`` listing them."""
     if value not in choices:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from memtheory.checks import as_array, as_float, as_int
+from memtheory.checks import as_array, as_float, as_int, as_range
 
 __all__ = [
     "TWO_PI",
@@ -157,23 +157,12 @@ def random_fields(n: int, count: int, kmax: int, seed: int, decay: float = 1.0) 
     return a @ np.cos(phase) + b @ np.sin(phase)
 
 
-def _range(name: str, value, low=None) -> tuple[float, float]:
-    try:
-        lo, hi = value
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a pair (low, high), got {value!r}") from exc
-    lo, hi = as_float(f"{name}[0]", lo, low), as_float(f"{name}[1]", hi, low)
-    if hi < lo:
-        raise ValueError(f"{name} must have low <= high, got {value!r}")
-    return lo, hi
-
-
 def draw_coefficients(count: int, c_range, nu_range, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Per-sample coefficients :math:`c \\sim U(c_{\\rm range})`,
     :math:`\\nu \\sim U(\\nu_{\\rm range})` (a range ``(a, a)`` fixes the value; ``nu >= 0``)."""
     count = as_int("count", count, 1, 10**8)
-    c_lo, c_hi = _range("c_range", c_range)
-    nu_lo, nu_hi = _range("nu_range", nu_range, 0.0)
+    c_lo, c_hi = as_range("c_range", c_range)
+    nu_lo, nu_hi = as_range("nu_range", nu_range, 0.0)
     rng = np.random.default_rng([as_int("seed", seed, 0), 11])
     return rng.uniform(c_lo, c_hi, count), rng.uniform(nu_lo, nu_hi, count)
 

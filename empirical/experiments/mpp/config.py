@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from memtheory.checks import as_float, as_int
+from memtheory.checks import as_float, as_int, as_range
 
 
 def _increasing(name: str, values, low: int, high: int) -> tuple:
@@ -12,17 +12,6 @@ def _increasing(name: str, values, low: int, high: int) -> tuple:
     if len(out) < 2 or list(out) != sorted(set(out)):
         raise ValueError(f"{name} must be increasing and hold at least two values, got {values}")
     return out
-
-
-def _pair(name: str, value, low=None) -> tuple:
-    try:
-        lo, hi = value
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a pair (low, high), got {value!r}") from exc
-    lo, hi = as_float(f"{name}[0]", lo, low), as_float(f"{name}[1]", hi, low)
-    if hi < lo:
-        raise ValueError(f"{name} must have low <= high, got {value!r}")
-    return lo, hi
 
 
 @dataclass(frozen=True)
@@ -97,8 +86,8 @@ class Config:
         kmax = as_int("toy_kmax", self.toy_kmax, 1)
         if 2 * kmax >= grid:
             raise ValueError(f"toy_kmax must be < toy_grid / 2 = {grid / 2}, got {kmax}")
-        object.__setattr__(self, "c_range", _pair("c_range", self.c_range))
-        object.__setattr__(self, "nu_range", _pair("nu_range", self.nu_range, 0.0))
+        object.__setattr__(self, "c_range", as_range("c_range", self.c_range))
+        object.__setattr__(self, "nu_range", as_range("nu_range", self.nu_range, 0.0))
         as_int("toy_width", self.toy_width, 1, 1024)
         as_int("toy_depth", self.toy_depth, 1, 16)
         kernel = as_int("toy_kernel", self.toy_kernel, 1, grid)
