@@ -160,6 +160,11 @@ def topk_edge_recovery(
     )
     sources = np.flatnonzero(deg > 0)
     hits = _hits(block, n, dst, indptr, deg, k_node, self_edges, sources)
+    return _recovery(hits, indptr, deg, sources, average)
+
+
+def _recovery(hits, indptr, deg, sources, average: str) -> float:
+    """Recovered / edges (``"edges"``) or the mean over ``sources`` of recovered / out-degree."""
     if average == "edges":
         return float(np.mean(hits))
     per_node = np.add.reduceat(hits.astype(np.float64), indptr[sources]) / deg[sources]
@@ -211,10 +216,7 @@ def topk_edge_recovery_sampled(
     N = population.size
     if s >= N:
         hits = _hits(block, n, dst, indptr, deg, k_node, self_edges, population)
-        if average == "edges":
-            return SampledRecovery(float(np.mean(hits)), 0.0, int(N), int(N))
-        f = np.add.reduceat(hits.astype(np.float64), indptr[population]) / deg[population]
-        return SampledRecovery(float(np.mean(f)), 0.0, int(N), int(N))
+        return SampledRecovery(_recovery(hits, indptr, deg, population, average), 0.0, N, N)
     d = deg[population].astype(np.float64)
     prob = d / d.sum() if average == "edges" else None
     draws = np.random.default_rng(seed).choice(population, size=s, replace=True, p=prob)

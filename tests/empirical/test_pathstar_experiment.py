@@ -3,8 +3,6 @@ the output folder it gets under ``python -m empirical.validate``."""
 
 import dataclasses
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -187,15 +185,6 @@ def test_boundary_table_classes():
     assert rows[3].split("|")[1].split() == ["0.90/0.95", "A", "0.20/0.90", "T"]
     assert rows[4].split("|")[1].split() == ["0.10/0.15", "F", "0.45/0.52", "-"]
     assert boundary_table([]) == ""
-
-
-def test_config_imports_no_torch():
-    code = (
-        "import sys, empirical.experiments.pathstar.config, empirical.experiments.pathstar; "
-        "print('torch' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
 
 
 def test_cli_batch_size_zero_is_full_batch(monkeypatch):

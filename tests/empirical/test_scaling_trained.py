@@ -263,15 +263,6 @@ def test_summary_predictions_are_memtheorys():
     assert math.isnan(S.fit_decay([10, 100], [0.0, 0.1]))
 
 
-def test_config_imports_no_torch():
-    code = (
-        "import sys, empirical.experiments.scaling_trained.config,"
-        " empirical.experiments.scaling_trained; print('torch' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
-
-
 @pytest.mark.slow
 def test_submitit_local_executor_runs_and_resumes(tmp_path):
     pytest.importorskip("submitit")
