@@ -159,17 +159,21 @@ register(
 )
 
 
-def _gap_closes_row(result):
-    table = metrics.transfer_table(result)
+def _closing_row(table, key: str, size: str, what: str) -> list:
+    """The ratio of ``key``'s mean at the largest ``size`` to that at the smallest."""
     first, last = table[0], table[-1]
     return [
         Measured(
-            metrics.ratio(last["gap"].mean, first["gap"].mean),
-            label=f"n_ft {first['n_ft']} -> {last['n_ft']}",
-            detail=f"gap {first['gap']} -> {last['gap']}",
+            metrics.ratio(last[key].mean, first[key].mean),
+            label=f"{size} {first[size]} -> {last[size]}",
+            detail=f"{what} {first[key]} -> {last[key]}",
             figure="mpp_toy.png",
         )
     ]
+
+
+def _gap_closes_row(result):
+    return _closing_row(metrics.transfer_table(result), "gap", "n_ft", "gap")
 
 
 register(
@@ -236,16 +240,7 @@ register(
 
 
 def _interference_closes_row(result):
-    table = metrics.interference_table(result)
-    first, last = table[0], table[-1]
-    return [
-        Measured(
-            metrics.ratio(last["log_excess"].mean, first["log_excess"].mean),
-            label=f"width {first['width']} -> {last['width']}",
-            detail=f"log excess {first['log_excess']} -> {last['log_excess']}",
-            figure="mpp_toy.png",
-        )
-    ]
+    return _closing_row(metrics.interference_table(result), "log_excess", "width", "log excess")
 
 
 register(
