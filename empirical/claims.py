@@ -64,15 +64,30 @@ class Verdict(str, Enum):
 
 @dataclass(frozen=True)
 class NotReproducing:
-    """The registry's record that a claim does not reproduce here, and why."""
+    """The registry's record that a claim does not reproduce here, and why.
+
+    ``profiles``: the validation profiles the record applies to (``None``: every profile). A
+    ``budget`` shortfall of the quick profile that the paper profile settles is recorded with
+    ``profiles=("quick",)``: the paper profile then expects the claim to hold, and its reason
+    gives the paper-setting measurement.
+    """
 
     category: Category
     reason: str
+    profiles: tuple | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "category", Category(self.category))
         if not self.reason.strip():
             raise ValueError("NotReproducing.reason must say why the claim does not reproduce")
+        if self.profiles is not None:
+            object.__setattr__(self, "profiles", tuple(self.profiles))
+            if not self.profiles or not all(isinstance(p, str) for p in self.profiles):
+                raise ValueError("NotReproducing.profiles must be None or a tuple of profile names")
+
+    def applies_to(self, profile: str | None) -> bool:
+        """Whether the record holds for ``profile`` (``None``: any profile)."""
+        return self.profiles is None or profile is None or profile in self.profiles
 
 
 def _is_number(x) -> bool:
@@ -337,10 +352,14 @@ class Claim:
             if not str(getattr(self, name)).strip():
                 raise ValueError(f"{self.id}: {name} must not be empty")
 
-    @property
-    def expect(self) -> str:
-        """``holds``, or ``not-reproducing`` when recorded so."""
-        return "holds" if self.not_reproducing is None else "not-reproducing"
+    def recorded(self, profile: str | None = None) -> NotReproducing | None:
+        """The non-reproduction record that applies to ``profile`` (``None``: any), or None."""
+        nr = self.not_reproducing
+        return nr if nr is not None and nr.applies_to(profile) else None
+
+    def expect(self, profile: str | None = None) -> str:
+        """``holds``, or ``not-reproducing`` when recorded so for ``profile``."""
+        return "holds" if self.recorded(profile) is None else "not-reproducing"
 
     @property
     def tolerance_text(self) -> str:

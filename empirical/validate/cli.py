@@ -72,7 +72,8 @@ def main(argv=None) -> int:
     load_claim_modules(args.claims_module)
     if args.list:
         for c in select_claims(args.profile, args.only):
-            flag = "" if c.not_reproducing is None else f" [{c.not_reproducing.category.value}]"
+            nr = c.recorded(args.profile)
+            flag = "" if nr is None else f" [{nr.category.value}]"
             print(f"{c.id:<44} {c.kind.value:<10} {c.experiment:<16} {c.paper}{flag}")
         return 0
     if args.report_only:

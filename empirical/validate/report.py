@@ -98,7 +98,7 @@ def summarize(rows: list[dict], registry: dict[str, Claim]) -> list[ClaimLine]:
     for cid in sorted(by_claim):
         rs = by_claim[cid]
         reg = registry.get(cid)
-        nr = reg.not_reproducing if reg else _stored_nr(rs[0])
+        nr = reg.recorded(rs[0].get("profile")) if reg else _stored_nr(rs[0])
         kind = reg.kind if reg else Kind(rs[0].get("kind", "paper"))
         meas = [r.get("measurement") for r in rs]
         if len(rs) > 1 and all(_is_number(m) for m in meas):

@@ -95,14 +95,14 @@ def _experiment_config(
     return dataclasses.replace(base, **changes)
 
 
-def _claim_fields(claim: Claim) -> dict:
-    nr = claim.not_reproducing
+def _claim_fields(claim: Claim, profile: str) -> dict:
+    nr = claim.recorded(profile)
     return {
         "claim": claim.id,
         "kind": claim.kind.value,
         "paper": claim.paper,
         "statement": claim.statement,
-        "expect": claim.expect,
+        "expect": claim.expect(profile),
         "category": None if nr is None else nr.category.value,
         "reason": None if nr is None else nr.reason,
         "tolerance": claim.tolerance.text,
@@ -138,7 +138,7 @@ def run_group(
     rows = []
     for claim in group:
         base = dict(
-            _claim_fields(claim),
+            _claim_fields(claim, profile),
             profile=profile,
             experiment=experiment,
             config=to_jsonable(config),
@@ -150,7 +150,7 @@ def run_group(
                 raise RuntimeError(f"experiment failed: {error}")
             for row in claim.judge(result):
                 rec = dict(base, **to_jsonable(dataclasses.asdict(row)))
-                rec["verdict"] = row_verdict(row.holds, claim.not_reproducing).value
+                rec["verdict"] = row_verdict(row.holds, claim.recorded(profile)).value
                 if row.figure:
                     rec["figure"] = str(out_dir / row.figure)
                 rows.append(rec)

@@ -48,4 +48,12 @@ register(
         tolerance=AtLeast(0.5, quantity="value"),
     )
 )
+# a budget shortfall of the quick profile that the paper profile settles (its value is 2)
+register(
+    _common(
+        id="fake.quick-budget",
+        check=_per_seed(2.0),
+        not_reproducing=NotReproducing("budget", "quick gives 1", profiles=("quick",)),
+    )
+)
 register(_common(id="fake.slow", overrides={"sleep": 300.0}, profiles=("quick",)))

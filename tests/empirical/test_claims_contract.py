@@ -87,6 +87,11 @@ def test_not_reproducing_needs_a_reason_and_a_known_category():
         C.NotReproducing("budget", "  ")
     with pytest.raises(ValueError):
         C.NotReproducing("lazy", "reason")
+    with pytest.raises(ValueError):
+        C.NotReproducing("budget", "reason", profiles=())
+    quick = C.NotReproducing("budget", "reason", profiles=["quick"])
+    assert quick.profiles == ("quick",) and quick.applies_to("quick")
+    assert not quick.applies_to("paper") and C.NotReproducing("budget", "r").applies_to("paper")
 
 
 @given(st.lists(st.floats(-1e3, 1e3), min_size=2, max_size=20))

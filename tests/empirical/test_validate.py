@@ -221,6 +221,21 @@ def test_headline_counts_kinds_categories_and_stale(tmp_path, capsys):
     assert run_validate(tmp_path, "--report-only") == 0
 
 
+def test_a_record_applies_only_to_its_profiles(tmp_path):
+    """A quick-profile budget record: quick reports it as not reproducing, paper expects the
+    claim to hold (and fails if it does not)."""
+    only = ("--only", "fake.quick-budget", "--executor", "serial")
+    assert run_validate(tmp_path / "q", *only) == 0
+    (row,) = {r["claim"]: r for r in read_jsonl(tmp_path / "q" / "results.jsonl")}.values()
+    assert (row["expect"], row["category"]) == ("not-reproducing", "budget")
+    assert row["verdict"] == "not reproducing (recorded)"
+    assert run_validate(tmp_path / "p", *only, "--profile", "paper") == 0
+    rows = read_jsonl(tmp_path / "p" / "results.jsonl")
+    assert {(r["expect"], r["category"], r["verdict"]) for r in rows} == {("holds", None, "holds")}
+    c = claims_mod.get("fake.quick-budget")
+    assert c.recorded("quick") is c.not_reproducing and c.recorded("paper") is None
+
+
 def test_rows_carry_margins_in_tolerance_units(tmp_path):
     run_validate(tmp_path, "--only", "fake.holds,fake.fails", "--executor", "serial")
     rows = {(r["claim"], r["seed"]): r for r in read_jsonl(tmp_path / "results.jsonl")}
