@@ -37,7 +37,6 @@ EXPECTED_NOT_REPRODUCING = {
     "scaling_trained.sgd-scheme-misses": "refuted",
     "tiny.assoc-before-geometry": "refuted",
     "tiny.knobs-move-geometry": "budget",
-    "tiny.net-above-frozen": "budget",
 }
 
 

@@ -313,11 +313,4 @@ _claim(
     tolerance_reason="the released values are single runs and the seed spread is large "
     "(path-star net 0.24-0.94 over 10 seeds), so the contrast is judged on seed means with a "
     "2-standard-error margin, not against the single-run numbers",
-    not_reproducing=NotReproducing(
-        "budget",
-        "the contrast holds in all 8 (graph, self-edges) cells (net minus control minus 2 SE "
-        "+0.085 to +0.72 over 10 seeds), but the frozen control (width 32, lr 0.2, 500 steps) "
-        "stops at recovery 0.984 in 2 of 10 seeds on grid:4x4 with self-edges, so that row's "
-        "control did not train; a longer control budget is not yet measured",
-    ),
 )
