@@ -10,7 +10,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from empirical import recall_probes as rp
+from empirical.measure import recall_probes as rp
 from empirical.models.factual import (
     LinearAttentionConfig,
     LinearAttentionFactual,

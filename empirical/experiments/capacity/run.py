@@ -24,7 +24,7 @@ from empirical.experiments.capacity.metrics import (
 )
 from empirical.experiments.capacity.report import summary_markdown
 from empirical.models import assoc_memory as am
-from empirical.results import (
+from empirical.running.results import (
     append_jsonl,
     atomic_write_jsonl,
     atomic_write_text,

@@ -22,8 +22,8 @@ from empirical.experiments.factual_recall.config import (
     SUCCESS_ACCURACY,
     FactualRecallConfig,
 )
-from empirical.runtime import torch_threads
-from empirical.sweep import Job, run_jobs
+from empirical.running.runtime import torch_threads
+from empirical.running.sweep import Job, run_jobs
 from empirical.tasks.factual_recall import FactualRecallTask, make_facts
 
 
@@ -50,7 +50,7 @@ class _Store:
 
     def run(self, jobs_kwargs: list, function: str, config) -> list:
         """Results of ``metrics.function(**kw)`` for each ``kw``, computing the missing ones."""
-        from empirical.results import append_jsonl
+        from empirical.running.results import append_jsonl
 
         todo = [kw for kw in jobs_kwargs if self.key(kw) not in self.rows]
         jobs = [Job(metrics.__name__, function, kw, name=function) for kw in todo]

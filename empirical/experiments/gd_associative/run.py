@@ -22,7 +22,7 @@ from empirical.experiments.gd_associative.metrics import (
     orthonormal_rows,
     torch_memory_gd,
 )
-from empirical.runtime import torch_threads
+from empirical.running.runtime import torch_threads
 
 
 def run(config: GDAssociativeConfig) -> dict:

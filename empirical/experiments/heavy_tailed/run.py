@@ -26,7 +26,7 @@ from empirical.experiments.heavy_tailed.metrics import (
     tiered_problem,
     train_full_batch,
 )
-from empirical.runtime import torch_threads
+from empirical.running.runtime import torch_threads
 
 
 def run(config: HeavyTailedConfig) -> dict:

@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 from empirical.experiments.multi_index.config import Config
-from empirical.results import to_jsonable, write_topic_outputs
+from empirical.running.results import to_jsonable, write_topic_outputs
 from memtheory import multi_index as mi
 
 T_MAX = 1e9

@@ -16,14 +16,14 @@ import torch
 
 from empirical.experiments.numbers import metrics as M
 from empirical.experiments.numbers.model import NumberEncoder, loss_fn, predict
-from empirical.results import (
+from empirical.running.results import (
     append_jsonl,
     atomic_write_json,
     atomic_write_text,
     read_jsonl,
     to_jsonable,
 )
-from empirical.runtime import resolve_device, set_seed, torch_threads
+from empirical.running.runtime import resolve_device, set_seed, torch_threads
 from empirical.tasks.numbers import Codec, frequency_records, function_records
 from memtheory import numbers as N
 

@@ -86,8 +86,8 @@ def run_chunk(cells: list[dict], device: str = "cpu", out_dir: str | None = None
     rows: the cell's fields, its ``grids``, the measured errors, ``steps``, ``initial_error``,
     ``final_loss``, ``wall_time``."""
     from empirical.models.zipf_memory import MemoryCell, train_cell
-    from empirical.results import atomic_write_jsonl
-    from empirical.runtime import resolve_device, torch_threads
+    from empirical.running.results import atomic_write_jsonl
+    from empirical.running.runtime import resolve_device, torch_threads
 
     dev = str(resolve_device(device))
     rows = []
@@ -105,7 +105,7 @@ def run_chunk(cells: list[dict], device: str = "cpu", out_dir: str | None = None
 
 def finished(out_dir) -> dict[str, dict]:
     """The rows already written under ``out_dir`` (the resume store), by cell key."""
-    from empirical.results import read_jsonl
+    from empirical.running.results import read_jsonl
 
     done = {}
     folder = Path(out_dir)

@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from empirical.experiments.teleport.config import Config
-from empirical.results import to_jsonable, write_topic_outputs
+from empirical.running.results import to_jsonable, write_topic_outputs
 from memtheory import teleport as tp
 
 SCHEDULES = ("none", "every", "every-other", "random")
