@@ -199,7 +199,7 @@ def scheme_population_weights(
 ) -> SchemeWeights:
     """Population weights :math:`q(x)` of a scheme and the probability :math:`\\pi(x)` that ``x``
     is stored, from the Zipf law (not from sampled counts: the empirical weights of a trained
-    memory are ``empirical.models.assoc_memory.scheme_weights``).
+    memory are ``empirical.models.memories.assoc_memory.scheme_weights``).
 
     Returns :class:`SchemeWeights` ``(q, pi)``, two float64 arrays of length ``facts`` (rank
     order). :math:`\\pi(x)` is the probability :math:`1-(1-p(x))^T` that ``x`` is seen in

@@ -14,7 +14,7 @@ import torch
 from empirical.experiments.factual_recall import config as C
 from empirical.experiments.factual_recall import metrics
 from empirical.experiments.factual_recall.boundary import paper_boundary_success
-from empirical.models.factual import OneLayerFactual, OneLayerFactualConfig
+from empirical.models.memories.factual import OneLayerFactual, OneLayerFactualConfig
 from empirical.running.experiment import experiment_main
 
 TINY = C.FactualRecallConfig(

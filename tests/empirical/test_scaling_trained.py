@@ -16,7 +16,7 @@ from empirical.experiments.scaling_trained import cells as C
 from empirical.experiments.scaling_trained import config as cfg
 from empirical.experiments.scaling_trained import run as exp
 from empirical.experiments.scaling_trained import summary as S
-from empirical.models import zipf_memory as zm
+from empirical.models.memories import zipf_memory as zm
 from memtheory import scaling as theory
 
 # ------------------------------------------------------------------------------------------

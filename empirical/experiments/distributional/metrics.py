@@ -8,7 +8,7 @@ import torch
 
 from empirical.experiments.distributional.config import DistributionalConfig
 from empirical.measure import recall_probes as rp
-from empirical.models.two_layer import TwoLayerConfig, TwoLayerTransformer
+from empirical.models.memories.two_layer import TwoLayerConfig, TwoLayerTransformer
 from empirical.tasks.noisy_recall import NoisyRecallTask, sample_batch
 
 

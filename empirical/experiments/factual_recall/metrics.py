@@ -13,7 +13,7 @@ import math
 import numpy as np
 import torch
 
-from empirical.models.factual import (
+from empirical.models.memories.factual import (
     LinearAttentionConfig,
     LinearAttentionFactual,
     OneLayerFactual,

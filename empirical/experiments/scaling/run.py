@@ -13,7 +13,7 @@ from empirical.experiments.scaling.config import ScalingConfig
 from empirical.experiments.scaling.figures import save_figures
 from empirical.experiments.scaling.metrics import SCHEMES, exponent_summary, measure_errors
 from empirical.experiments.scaling.report import summary_markdown
-from empirical.models import assoc_memory as am
+from empirical.models.memories import assoc_memory as am
 from empirical.running.results import atomic_write_jsonl, atomic_write_text, record
 from empirical.tasks import associative as tasks
 from memtheory import scaling as theory

@@ -1,7 +1,8 @@
 """Expand the grid into cells, pick a shard, and train a chunk of cells (a job's work).
 
-A cell is the dict of a :class:`empirical.models.zipf_memory.MemoryCell`'s fields; its key is
-that dict as canonical JSON, so a finished cell is recognized on resume whatever job ran it.
+A cell is the dict of a :class:`empirical.models.memories.zipf_memory.MemoryCell`'s fields; its
+key is that dict as canonical JSON, so a finished cell is recognized on resume whatever job ran
+it.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def run_chunk(cells: list[dict], device: str = "cpu", out_dir: str | None = None
     JSON line per cell) to ``out_dir/<chunk_name>`` atomically once all are done. Returns the
     rows: the cell's fields, its ``grids``, the measured errors, ``steps``, ``initial_error``,
     ``final_loss``, ``wall_time``."""
-    from empirical.models.zipf_memory import MemoryCell, train_cell
+    from empirical.models.memories.zipf_memory import MemoryCell, train_cell
     from empirical.running.results import atomic_write_jsonl
     from empirical.running.runtime import resolve_device, torch_threads
 
