@@ -86,8 +86,10 @@ def _sequential(c, dyn, per_seed, curves):
     )
     facts = make_facts(task)
     S, R, D = task.n_subjects, task.n_relations, task.answers_per_relation
-    levels = dyn.factual_recall_plateaus(R, D)
-    pop = dyn.sequential_learning_gd(S, R, D, c.seq_lr, c.seq_steps, c.seq_init)
+    levels = dataclasses.asdict(dyn.factual_recall_plateaus(R, D))  # JSON keys: the field names
+    pop = dataclasses.asdict(
+        dyn.sequential_learning_gd(S, R, D, lr=c.seq_lr, steps=c.seq_steps, init=c.seq_init)
+    )
     pred = metrics.measure_plateaus({**pop, "accuracy": np.zeros(c.seq_steps + 1)}, R, D)
     for k in range(c.seeds):
         cur = metrics.train_linear_attention(
