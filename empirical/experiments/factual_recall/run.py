@@ -131,7 +131,9 @@ def _tradeoff(c, cap, store, per_seed):
             "attention_params": r["attention_params"],
             "mlp_params": r["mlp_params"],
             "predicted_capacity": (
-                cap.transformer_capacity(c.tr_d, H, c.tr_head_dim, m) if cap else math.nan
+                cap.transformer_capacity(c.tr_d, heads=H, head_dim=c.tr_head_dim, width=m)
+                if cap
+                else math.nan
             ),
             # Fig. 4 (right) plots A = d d_h H and M = d m (a quarter, a half of the counts)
             "paper_boundary_success": paper_boundary_success(
@@ -158,7 +160,7 @@ def _sweep(c, cap, store, per_seed):
         dh = int(c.sw_attn_ratio * d) // H
         m = int(c.sw_mlp_ratio * d)
         params = 4 * H * dh * d + 2 * m * d
-        pred = cap.transformer_capacity(d, H, dh, m) if cap else 0.15 * params
+        pred = cap.transformer_capacity(d, heads=H, head_dim=dh, width=m) if cap else 0.15 * params
         first = int(min(max(2, round(math.sqrt(pred))), c.sw_max_subjects))
         chains[d] = {
             "dh": dh,

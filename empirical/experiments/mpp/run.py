@@ -46,8 +46,8 @@ def share_row(config: Config, seed: int) -> dict:
     return {
         "seed": seed,
         "scales": list(config.scales),
-        "nmse_shares": nz.field_gradient_shares(pred, target, "nmse", eps=0.0).tolist(),
-        "mse_shares": nz.field_gradient_shares(pred, target, "mse", eps=0.0).tolist(),
+        "nmse_shares": nz.field_gradient_shares(pred, target, loss="nmse", eps=0.0).tolist(),
+        "mse_shares": nz.field_gradient_shares(pred, target, loss="mse", eps=0.0).tolist(),
     }
 
 

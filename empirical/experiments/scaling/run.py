@@ -75,13 +75,21 @@ def run(config: ScalingConfig) -> dict:
     kw = {"answers": c.answers, "rho": c.rho, "threshold_ratio": c.threshold_ratio}
     pred_d = {
         s: np.array(
-            [theory.scheme_error(s, d, c.samples_d, c.alpha, c.tokens_d, **kw) for d in c.dims]
+            [
+                theory.scheme_error(
+                    s, d=d, samples=c.samples_d, alpha=c.alpha, facts=c.tokens_d, **kw
+                )
+                for d in c.dims
+            ]
         )
         for s in SCHEMES
     }
     pred_T = {
         s: np.array(
-            [theory.scheme_error(s, c.dim_T, T, c.alpha, c.tokens_T, **kw) for T in c.samples_T]
+            [
+                theory.scheme_error(s, d=c.dim_T, samples=T, alpha=c.alpha, facts=c.tokens_T, **kw)
+                for T in c.samples_T
+            ]
         )
         for s in SCHEMES
     }
