@@ -1,9 +1,10 @@
-"""64 tiny models trained at once (model axis, ``empirical.batched``) vs a Python loop over them.
+"""64 tiny models trained at once (model axis, ``empirical.training.batched``) vs a Python loop
+over them.
 
 Both sides train the same K models (same seeds, same data, same steps) on the edges of the
 tiny path-star graph of the geometric-memory paper (arXiv 2510.26745, App. C.3); the loop calls
-``empirical.train.train`` once per model. Prints the wall time of each side, the speed-up ratio
-(goal: at least 10x) and the largest parameter and final-loss differences between the two.
+``empirical.training.train.train`` once per model. Prints the wall time of each side, the speed-up
+ratio (goal: at least 10x) and the largest parameter and final-loss differences between the two.
 
     python benchmarks/batched_training.py            # 64 models, 200 steps, 3 architectures
     python benchmarks/batched_training.py --quick    # smoke run, < 1 minute
@@ -17,9 +18,9 @@ import sys
 
 import torch
 
-from empirical.batched import looped_reference, train_batched
 from empirical.tasks.edges import edge_dataset
-from empirical.train import TrainConfig
+from empirical.training.batched import looped_reference, train_batched
+from empirical.training.train import TrainConfig
 from memtheory.cli import ArgumentParser, run_cli
 from memtheory.graphs import parse_graph
 

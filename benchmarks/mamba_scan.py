@@ -3,8 +3,8 @@
 Trains the model of ``python -m empirical.experiments.pathstar --profile quick --model mamba``
 (2 layers, width 32, d_state 16, expand 2; the mixed recipe on the path-star graph of degree 200
 and length 5 with 5 pause tokens: 1,750 rows of 11 tokens, minibatch 256, AdamW at lr 3e-3, one
-thread, subnormals flushed as in ``empirical.train.train``) three ways, interleaved in rounds so
-that the load of a shared machine hits all three alike:
+thread, subnormals flushed as in ``empirical.training.train.train``) three ways, interleaved in
+rounds so that the load of a shared machine hits all three alike:
 
 * ``old``: Mamba with ``scan="hillis-steele"``, the code path before issue 18 (log-depth
   associative scan through autograd, ``nn.Conv1d``);
@@ -12,8 +12,8 @@ that the load of a shared machine hits all three alike:
 * ``transformer``: the Transformer of the same width and depth (1 head).
 
 Prints tokens/s of forward + backward + update for each (tokens counted as in
-``empirical.train.train``: rows x padded length) from the median step time, in wall time and in
-process CPU time, and the ratios. Before timing, checks in float64 that ``old`` and ``new``
+``empirical.training.train.train``: rows x padded length) from the median step time, in wall time
+and in process CPU time, and the ratios. Before timing, checks in float64 that ``old`` and ``new``
 (same seed) give the same loss and gradients. Two more lines time the scan alone, forward +
 backward at the model's shapes, once with a dense output gradient (every row live: the speed-up
 without the skipped rows, see the docs) and once on a 256-step sequence (several chunks).
@@ -35,7 +35,7 @@ import torch
 from empirical.models import build_model
 from empirical.models.selective_scan import selective_scan, selective_scan_hillis_steele
 from empirical.tasks.pathstar import make_pathstar, mix_examples
-from empirical.train import model_loss
+from empirical.training.train import model_loss
 from memtheory.cli import ArgumentParser, run_cli
 
 MAMBA = {"n_layer": 2, "d_model": 32, "d_state": 16, "expand": 2}

@@ -3,7 +3,7 @@
     python benchmarks/scaling_trained.py            # the paper's cell d=100, B=1024, T=102400
     python benchmarks/scaling_trained.py --repeat 5
 
-Times ``empirical.models.zipf_memory.train_cell`` on one thread for the cell the paper's
+Times ``empirical.models.memories.zipf_memory.train_cell`` on one thread for the cell the paper's
 notes quote (N = 100, M = 5, alpha = 2, d = 100, B = 1024, T = 102400, 100 steps) with SGD
 and with Adam, and for the grid's most expensive kind of cell (d = 1000, B = 16, T = 102400,
 6400 steps). Printed: the median wall time per cell, cells per second, and the ratio to the
@@ -20,7 +20,7 @@ import time
 
 import torch
 
-from empirical.models.zipf_memory import MemoryCell, train_cell
+from empirical.models.memories.zipf_memory import MemoryCell, train_cell
 
 BUDGET = 5.0
 CELLS = {

@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 
 from empirical.claims import Claim, Spread
-from empirical.results import atomic_write_jsonl, atomic_write_text, record
+from empirical.running.results import atomic_write_jsonl, atomic_write_text, record
 
 
 def _is_number(x) -> bool:

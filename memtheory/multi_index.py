@@ -84,7 +84,7 @@ def _he3(z):
     return z**3 - 3 * z
 
 
-def hermite_sum_link(name: str, coefs, plateaus, r: int = 2) -> Link:
+def hermite_sum_link(name: str, coefs, plateaus, *, r: int = 2) -> Link:
     """The separable symmetric link :math:`f^*(z) = \\sum_{i\\le r} g(z_i)`,
     :math:`g = \\sum_k c_k He_k` (``coefs`` = :math:`c_0, c_1, \\dots`), invariant under every
     permutation of the r directions (and under sign flips when g is even)."""
@@ -240,7 +240,7 @@ def _separable(M, link: Link, mode: str):
 
 
 def overlap_velocity(
-    M, link="z1+z1z2", mode: str = "two-timescale", n: int | None = None, method: str = "auto"
+    M, link="z1+z1z2", *, mode: str = "two-timescale", n: int | None = None, method: str = "auto"
 ) -> np.ndarray:
     """:math:`\\dot M = 2(I - MM^\\top)\\,\\mathbb E[\\nabla f^*(z^*)\\nabla f(z)^\\top]` (module
     docstring), ``f`` the planted or the re-fitted link; ``n`` quadrature nodes per axis (default
@@ -303,7 +303,7 @@ def _singular_extremes(M) -> tuple[float, float]:
 
 
 def population_loss(
-    M, link="z1+z1z2", mode: str = "two-timescale", n: int | None = None, method: str = "auto"
+    M, link="z1+z1z2", *, mode: str = "two-timescale", n: int | None = None, method: str = "auto"
 ) -> float:
     """:math:`L(M) = \\mathbb E[(f^*(z^*) - f(z))^2]` with the planted or the re-fitted link
     (for the latter, :math:`\\mathbb E f^{*2} - \\mathbb E (A_M f^*)^2`); ``n``, ``method`` as in
@@ -360,6 +360,7 @@ def random_overlap(d: int, r: int = 2, seed: int = 0) -> np.ndarray:
 def integrate_overlap(
     M0,
     link="z1+z1z2",
+    *,
     mode: str = "two-timescale",
     t_max: float = 100.0,
     points: int = 400,
@@ -419,7 +420,7 @@ def integrate_overlap(
     Ms = sol.y.T.reshape(-1, r, r)
     norms = np.maximum(np.linalg.norm(Ms, 2, axis=(1, 2)), 1.0)
     Ms = Ms / norms[:, None, None]
-    loss = np.array([population_loss(M, link, mode, n, method) for M in Ms])
+    loss = np.array([population_loss(M, link, mode=mode, n=n, method=method) for M in Ms])
     return {"t": sol.t, "M": Ms, "loss": loss}
 
 

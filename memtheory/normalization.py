@@ -85,7 +85,7 @@ def normalized_mse(pred, target, eps: float = EPS) -> np.ndarray:
     return ((pred - target) ** 2).sum(axis=axes) / ((target**2).sum(axis=axes) + eps)
 
 
-def field_gradient_shares(pred, target, loss: str = "nmse", eps: float = EPS) -> np.ndarray:
+def field_gradient_shares(pred, target, *, loss: str = "nmse", eps: float = EPS) -> np.ndarray:
     """Share of each field in the squared gradient of the summed loss w.r.t. the prediction:
 
     .. math:: s_c = \\frac{\\lVert\\partial \\mathcal L/\\partial \\hat y_c\\rVert^2}

@@ -68,7 +68,7 @@ def _coef(name: str, value, low=None):
     return arr
 
 
-def multiplier(n: int, c, nu, dt, length: float = TWO_PI) -> np.ndarray:
+def multiplier(n: int, *, c, nu, dt, length: float = TWO_PI) -> np.ndarray:
     """Fourier multiplier of :math:`S(\\Delta t)` for each rfft mode:
 
     .. math:: \\hat S_m = e^{-(i c k_m + \\nu k_m^2)\\,\\Delta t}.
@@ -88,7 +88,7 @@ def multiplier(n: int, c, nu, dt, length: float = TWO_PI) -> np.ndarray:
     return np.exp(lam * dt[..., None])
 
 
-def evolve(u, c, nu, dt, length: float = TWO_PI) -> np.ndarray:
+def evolve(u, *, c, nu, dt, length: float = TWO_PI) -> np.ndarray:
     """The exact solution :math:`u(t + \\Delta t) = S(\\Delta t)\\,u(t)` on the periodic grid.
 
     ``u``: shape ``(..., n)``; ``c``, ``nu`` and ``dt`` broadcast to ``u.shape[:-1]`` (one
@@ -98,7 +98,7 @@ def evolve(u, c, nu, dt, length: float = TWO_PI) -> np.ndarray:
     if u.ndim < 1 or u.shape[-1] < 2:
         raise ValueError(f"u must have shape (..., n) with n >= 2, got {u.shape}")
     n = u.shape[-1]
-    m = multiplier(n, c, nu, dt, length)
+    m = multiplier(n, c=c, nu=nu, dt=dt, length=length)
     try:
         out = np.fft.irfft(np.fft.rfft(u, axis=-1) * m, n=n, axis=-1)
     except ValueError as exc:
@@ -108,28 +108,28 @@ def evolve(u, c, nu, dt, length: float = TWO_PI) -> np.ndarray:
     return out
 
 
-def solution_matrix(n: int, c: float, nu: float, dt: float, length: float = TWO_PI):
+def solution_matrix(n: int, *, c: float, nu: float, dt: float, length: float = TWO_PI):
     """The ``(n, n)`` real matrix of :math:`S(\\Delta t)` (a circulant): column ``j`` is the
     evolution of the unit vector :math:`e_j`. For tests and small ``n``."""
     n = as_int("n", n, 2, 4096)
     c = as_float("c", c)
     nu = as_float("nu", nu, 0.0)
     dt = as_float("dt", dt, 0.0)
-    return evolve(np.eye(n), c, nu, dt, length).T
+    return evolve(np.eye(n), c=c, nu=nu, dt=dt, length=length).T
 
 
-def trajectory(u0, c, nu, dt, steps: int, length: float = TWO_PI) -> np.ndarray:
+def trajectory(u0, *, c, nu, dt, steps: int, length: float = TWO_PI) -> np.ndarray:
     """Frames :math:`u(j\\Delta t) = S(\\Delta t)^j u_0 = S(j\\Delta t)\\,u_0`,
     :math:`j = 0, \\dots,` ``steps``; shape ``(..., steps + 1, n)`` for ``u0`` of shape
     ``(..., n)`` (each frame is computed from ``u0`` directly, so no error accumulates)."""
     u0 = as_array("u0", u0)
     steps = as_int("steps", steps, 0, 10**6)
     dt = as_float("dt", dt, 0.0)
-    frames = [evolve(u0, c, nu, j * dt, length) for j in range(steps + 1)]
+    frames = [evolve(u0, c=c, nu=nu, dt=j * dt, length=length) for j in range(steps + 1)]
     return np.stack(frames, axis=-2)
 
 
-def random_fields(n: int, count: int, kmax: int, seed: int, decay: float = 1.0) -> np.ndarray:
+def random_fields(n: int, count: int, *, kmax: int, seed: int, decay: float = 1.0) -> np.ndarray:
     """``count`` seeded, band-limited, zero-mean random fields on ``n`` grid points:
 
     .. math:: u(x_j) = \\frac{1}{Z}\\sum_{m=1}^{k_{\\max}} m^{-p}
@@ -157,7 +157,7 @@ def random_fields(n: int, count: int, kmax: int, seed: int, decay: float = 1.0) 
     return a @ np.cos(phase) + b @ np.sin(phase)
 
 
-def draw_coefficients(count: int, c_range, nu_range, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def draw_coefficients(count: int, *, c_range, nu_range, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Per-sample coefficients :math:`c \\sim U(c_{\\rm range})`,
     :math:`\\nu \\sim U(\\nu_{\\rm range})` (a range ``(a, a)`` fixes the value; ``nu >= 0``)."""
     count = as_int("count", count, 1, 10**8)
@@ -170,6 +170,7 @@ def draw_coefficients(count: int, c_range, nu_range, seed: int) -> tuple[np.ndar
 def next_frame_pairs(
     count: int,
     n: int,
+    *,
     history: int,
     dt: float,
     c_range,
@@ -190,7 +191,7 @@ def next_frame_pairs(
     history = as_int("history", history, 1, 10**4)
     dt = as_float("dt", dt, 0.0, low_open=True)
     seed = as_int("seed", seed, 0)
-    u0 = random_fields(n, count, kmax, seed, decay)
-    c, nu = draw_coefficients(count, c_range, nu_range, seed)
-    frames = trajectory(u0, c, nu, dt, history, length)
+    u0 = random_fields(n, count, kmax=kmax, seed=seed, decay=decay)
+    c, nu = draw_coefficients(count, c_range=c_range, nu_range=nu_range, seed=seed)
+    frames = trajectory(u0, c=c, nu=nu, dt=dt, steps=history, length=length)
     return {"history": frames[:, :history], "target": frames[:, history], "c": c, "nu": nu}

@@ -135,7 +135,7 @@ _PHI = np.exp(-0.5 * _Z**2) / math.sqrt(2 * math.pi)
 _DZ = _Z[1] - _Z[0]
 
 
-def readout_error(signal, sigma_correct, sigma_wrong, answers):
+def readout_error(signal, sigma_correct, sigma_wrong, *, answers):
     """Error of an argmax readout in the Gaussian interference model.
 
     The correct score is :math:`s + \\sigma_c Z_0`, each of the :math:`M-1` wrong scores is an
@@ -199,7 +199,7 @@ def scheme_population_weights(
 ) -> SchemeWeights:
     """Population weights :math:`q(x)` of a scheme and the probability :math:`\\pi(x)` that ``x``
     is stored, from the Zipf law (not from sampled counts: the empirical weights of a trained
-    memory are ``empirical.models.assoc_memory.scheme_weights``).
+    memory are ``empirical.models.memories.assoc_memory.scheme_weights``).
 
     Returns :class:`SchemeWeights` ``(q, pi)``, two float64 arrays of length ``facts`` (rank
     order). :math:`\\pi(x)` is the probability :math:`1-(1-p(x))^T` that ``x`` is seen in
@@ -235,11 +235,11 @@ def scheme_population_weights(
 
 def scheme_error(
     scheme,
+    *,
     d,
     samples,
     alpha,
     facts,
-    *,
     answers=5,
     rho=1.0,
     threshold_ratio=8.0,
@@ -277,7 +277,7 @@ def scheme_error(
     if Q <= 0.0:  # nothing stored: W = 0 and every answer is a guess
         return 1.0 - 1.0 / M
     base = Q / d**2
-    err0 = readout_error(0.0, math.sqrt(Q / M / d + base), math.sqrt(Q / M / d + base), M)
+    err0 = readout_error(0.0, math.sqrt(Q / M / d + base), math.sqrt(Q / M / d + base), answers=M)
     qs = np.unique(q)
     if qs.size > 400:  # interpolate the per-token error over log q (power / sgd schemes)
         lo, hi = max(qs[0], qs[-1] * 1e-300), qs[-1]
@@ -286,7 +286,7 @@ def scheme_error(
         grid = qs
     sc = np.sqrt(np.maximum(Q / M - grid**2, 0.0) / d + base)
     sw = np.sqrt((grid**2 + Q / M) / d + base)
-    eg = readout_error(grid, sc, sw, M)
+    eg = readout_error(grid, sc, sw, answers=M)
     err_q = np.interp(q, grid, eg) if qs.size > 400 else eg[np.searchsorted(grid, q)]
     total = np.dot(p, pi * err_q + (1.0 - pi) * err0)
     return float(np.clip(total, 0.0, 1.0))
@@ -345,7 +345,7 @@ def joint_law(d, samples, alpha, *, threshold_ratio=8.0, answers=None) -> float:
 
 
 def required_dimension_for_error(
-    error, scheme, alpha, facts, *, samples=None, answers=5, rho=1.0, threshold_ratio=8.0
+    error, scheme, *, alpha, facts, samples=None, answers=5, rho=1.0, threshold_ratio=8.0
 ) -> float:
     """Smallest ``d`` with :func:`scheme_error` :math:`\\le` ``error`` (brentq on log d).
 
@@ -360,10 +360,10 @@ def required_dimension_for_error(
     def g(logd):
         return scheme_error(
             scheme,
-            math.exp(logd),
-            samples,
-            alpha,
-            facts,
+            d=math.exp(logd),
+            samples=samples,
+            alpha=alpha,
+            facts=facts,
             answers=answers,
             rho=rho,
             threshold_ratio=threshold_ratio,

@@ -401,7 +401,7 @@ def quadratic_sublevel_radius_sq(A, f0: float) -> float:
     return 2.0 * f0 / lam
 
 
-def convex_rate_bound(R2: float, K: int, lr: float, L: float) -> float:
+def convex_rate_bound(*, R2: float, K: int, lr: float, L: float) -> float:
     """GD with any teleport schedule on a convex L-smooth f, :math:`\\eta < 2/L` (Sec. 5, Thm. 1):
 
     .. math:: f(w_K) - f^\\star \\le \\frac{2R^2}{K\\eta(2 - L\\eta)}.

@@ -29,7 +29,7 @@ def bias_law():
             sym = np.array(
                 [float(o.subs({n: nv, b: bv, v1: a, vb: c})) for a, c in zip(x1, xb, strict=True)]
             )
-            num = cb.bias_output(nv, x1, xb, bv)
+            num = cb.bias_output(nv, x1, xb, bias_tokens=bv)
             worst = max(worst, float(np.abs(sym - num).max()))
     assert worst < 1e-12, worst
     return f"softmax over n+b equal scores gives the law; max |sympy - bias_output| {worst:.1e}"
@@ -65,7 +65,7 @@ def balance_readout():
     # numeric: exact decoding when b = b_train, the predicted wrong count otherwise
     ns = np.arange(0, 65)
     for b_true, b_train in ((1, 1), (4, 4), (8, 4), (2, 4)):
-        got = cb.balance_count(ns, b_true, b_train, max_count=64)
+        got = cb.balance_count(ns, bias_tokens=b_true, train_bias_tokens=b_train, max_count=64)
         want = np.minimum(np.rint(ns * b_train / b_true), 64)
         ties = np.abs(ns * b_train / b_true % 1 - 0.5) < 1e-9
         assert np.all((got == want) | ties), (b_true, b_train, got, want)

@@ -51,7 +51,7 @@ def planted_single_index():
         )
         assert sp.simplify(riemann - stein) == 0, (k, riemann, stein)
         v_num = mi.overlap_velocity(
-            np.array([[0.3, 0.0], [0.0, 0.3]]), "He2(z1)+He2(z2)", "planted"
+            np.array([[0.3, 0.0], [0.0, 0.3]]), "He2(z1)+He2(z2)", mode="planted"
         )
     # He2(z1)+He2(z2) is a sum of two planted He2 problems on the diagonal of M
     want = float((-(1 - _m**2) * sp.diff(2 * 2 - 2 * 2 * _m**2, _m)).subs(_m, 0.3))
@@ -82,11 +82,11 @@ def overlap_ode_is_the_grassmann_gradient():
                     E = np.zeros((2, 2))
                     E[i, j] = h
                     grad[i, j] = (
-                        mi.population_loss(M + E, name, mode)
-                        - mi.population_loss(M - E, name, mode)
+                        mi.population_loss(M + E, name, mode=mode)
+                        - mi.population_loss(M - E, name, mode=mode)
                     ) / (2 * h)
             want = -(np.eye(2) - M @ M.T) @ grad
-            got = mi.overlap_velocity(M, name, mode)
+            got = mi.overlap_velocity(M, name, mode=mode)
             err = float(np.abs(got - want).max() / max(1.0, np.abs(want).max()))
             assert err < 1e-6, (name, mode, err)
             worst = max(worst, err)
@@ -109,8 +109,8 @@ def separable_closed_form():
                 A = rng.standard_normal((2, 2))
                 M = 0.8 * A / np.linalg.norm(A, 2)
                 for fn in (mi.population_loss, mi.overlap_velocity):
-                    a = np.asarray(fn(M, name, mode, method="closed-form"))
-                    b = np.asarray(fn(M, name, mode, method="quadrature"))
+                    a = np.asarray(fn(M, name, mode=mode, method="closed-form"))
+                    b = np.asarray(fn(M, name, mode=mode, method="quadrature"))
                     err = float(np.abs(a - b).max() / max(1.0, np.abs(b).max()))
                     assert err < 1e-10, (name, mode, fn.__name__, err)
                     worst = max(worst, err)
@@ -142,7 +142,7 @@ def planted_odd_trap():
         for m in (-0.3, 0.2):
             M = np.diag([1.0, m])
             for mode, v in (("planted", vp), ("two-timescale", v2)):
-                num = mi.overlap_velocity(M, name, mode, method="quadrature")
+                num = mi.overlap_velocity(M, name, mode=mode, method="quadrature")
                 assert abs(num[1, 1] - float(v.subs(_m, m))) < 1e-9, (name, mode, m, num)
         assert lp.subs(_m, 0) == s and l2.subs(_m, 0) == s - c  # trap: E f*^2; 2ts: half of it
     # odd k: the planted drift has the sign of m^2 (>= 0): m < 0 cannot cross 0

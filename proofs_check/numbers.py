@@ -98,11 +98,11 @@ def dynamic_range():
     rng = np.random.default_rng(2)
     ev, pv = rng.normal(size=(2, 16))
     sv, rv = 1e-3, 0.02
-    win = N.dynamic_range(ev, pv, sv, rv)
+    win = N.dynamic_range(ev, pv, angle_resolution=sv, rel_error=rv)
     worst = 0.0
     for key in ("positive", "negative"):
         for xb in win[key]:
-            err = N.recovery_error(np.array([xb]), ev, pv, sv)[0]
+            err = N.recovery_error(np.array([xb]), ev, pv, angle_resolution=sv)[0]
             worst = max(worst, abs(err - rv * abs(xb)) / (rv * abs(xb)))
     assert worst < 1e-12, worst
     return (

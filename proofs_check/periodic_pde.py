@@ -23,7 +23,7 @@ def fourier_mode_solves_pde():
     # numeric: evolve a single grid mode and compare with the closed form at the grid points
     n, m, cv, nuv, dtv = 16, 3, 0.7, 0.05, 0.4
     xs = pp.TWO_PI * np.arange(n) / n
-    got = pp.evolve(np.cos(m * xs), cv, nuv, dtv)
+    got = pp.evolve(np.cos(m * xs), c=cv, nu=nuv, dt=dtv)
     want = np.cos(m * (xs - cv * dtv)) * np.exp(-nuv * m**2 * dtv)
     err = float(np.abs(got - want).max())
     assert err < 1e-13, err
@@ -46,6 +46,6 @@ def multiplier_semigroup():
             float(sp.Rational(int(v * 1000), 1000)) for v in rng.uniform([-1, 0, 0], [1, 0.2, 1])
         )
         want = [complex(sp.exp(lam.subs({c: cv, nu: nuv, k: km}) * dtv)) for km in range(9)]
-        worst = max(worst, float(np.abs(pp.multiplier(16, cv, nuv, dtv) - want).max()))
+        worst = max(worst, float(np.abs(pp.multiplier(16, c=cv, nu=nuv, dt=dtv) - want).max()))
     assert worst < 1e-14, worst
     return f"exact; multiplier matches at 20 random points to {worst:.1e}"

@@ -39,7 +39,7 @@ def _main(module: str):
             own = getattr(importlib.import_module(f"{module}.__main__"), "main", None)
             if own is not None:
                 return own
-        from empirical.experiment import experiment_main
+        from empirical.running.experiment import experiment_main
 
         return lambda argv: experiment_main(module, argv)
     name = module if module != "proofs_check" else "proofs_check.__main__"

@@ -129,7 +129,12 @@ def write_outputs(name, config, result: dict, curves: dict, summary: str, figure
     """``results.jsonl`` (one record per claim and per seed), ``curves.npz``, the figure
     ``NAME.png`` (``figure(result, curves, path)``) and ``summary.md`` in ``config.out``, each
     written atomically."""
-    from empirical.results import atomic_save_npz, atomic_write_jsonl, atomic_write_text, record
+    from empirical.running.results import (
+        atomic_save_npz,
+        atomic_write_jsonl,
+        atomic_write_text,
+        record,
+    )
 
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)

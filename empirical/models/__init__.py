@@ -1,4 +1,9 @@
-"""Models for the memorization tasks, one readable file each, and ``build_model`` by name.
+"""Graph-task models, one readable file each, and ``build_model`` by name.
+
+Two kinds of model live here: the sequence models trained on graph tasks (this package:
+``transformer``, ``mamba`` with its ``selective_scan``, ``one_layer``, ``node2vec``, shared pieces
+in ``_common``) and the memory models that store a set of facts (``empirical.models.memories``:
+``assoc_memory``, ``zipf_memory``, ``factual``, ``two_layer``), imported by module path.
 
 Names used on command lines and in result records (Noroozizadeh et al. 2025, arXiv 2510.26745,
 Appendix B.2.2): ``transformer``, ``mamba``, ``one-layer``, ``node2vec``, and the frozen-embedding

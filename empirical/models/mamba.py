@@ -99,7 +99,9 @@ def causal_depthwise_conv(x: torch.Tensor, weight: torch.Tensor, bias: torch.Ten
 
 
 class _CausalConv(torch.autograd.Function):
-    generate_vmap_rule = True  # plain tensor ops only: vmap (empirical.batched) batches them
+    generate_vmap_rule = (
+        True  # plain tensor ops only: vmap (empirical.training.batched) batches them
+    )
 
     @staticmethod
     def forward(x, weight, bias):
@@ -194,7 +196,9 @@ class MambaBlock(nn.Module):
 class Mamba(nn.Module):
     """Stack of Mamba blocks with tied embeddings: ``forward(inputs (B,T)) -> (B,T,V)``."""
 
-    causal = True  # features at position t read tokens <= t only (empirical.train.model_loss)
+    causal = (
+        True  # features at position t read tokens <= t only (empirical.training.train.model_loss)
+    )
 
     def __init__(self, config: MambaConfig):
         super().__init__()

@@ -49,8 +49,8 @@ Both are exact rewrites of the recurrence: no approximation, float round-off onl
 scan they replace spends a training step allocating, zero-filling and copying tensors of state
 size in the backward of its slices and concatenations (torch profiler on the path-star quick
 model: ``fill_`` 36%, ``mul`` 22%, ``copy_`` 11%, ``add_`` 9%, ``cat`` 9% of the CPU time).
-Under :func:`torch.func.vmap` (``empirical.batched`` trains many Mambas at once) the model axis
-is folded into the batch, each model keeping its own :math:`A` and :math:`D`.
+Under :func:`torch.func.vmap` (``empirical.training.batched`` trains many Mambas at once) the model
+axis is folded into the batch, each model keeping its own :math:`A` and :math:`D`.
 """
 
 from __future__ import annotations

@@ -148,7 +148,9 @@ class Block(nn.Module):
 class Transformer(nn.Module):
     """Decoder-only Transformer with tied embeddings: ``forward(inputs (B,T)) -> (B,T,V)``."""
 
-    causal = True  # features at position t read tokens <= t only (empirical.train.model_loss)
+    causal = (
+        True  # features at position t read tokens <= t only (empirical.training.train.model_loss)
+    )
 
     def __init__(self, config: TransformerConfig):
         super().__init__()

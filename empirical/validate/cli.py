@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from empirical.claims import load_claim_modules
-from empirical.results import check_out_dir
-from empirical.sweep import EXECUTORS
+from empirical.running.results import check_out_dir
+from empirical.running.sweep import EXECUTORS
 from empirical.validate.run import PROFILES, report, select_claims, validate
 from memtheory.cli import ArgumentParser
 

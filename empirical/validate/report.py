@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from empirical.claims import Category, Claim, Kind, NotReproducing, Spread, Verdict, row_verdict
-from empirical.results import atomic_save_figure, atomic_write_text, new_figure
+from empirical.running.results import atomic_save_figure, atomic_write_text, new_figure
 
 KIND_TITLES = {
     Kind.PAPER: "Paper claims reproduced",

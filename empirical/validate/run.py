@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 
 from empirical.claims import Claim, Verdict, all_claims, load_claim_modules, row_verdict
-from empirical.results import (
+from empirical.running.results import (
     append_jsonl,
     atomic_write_jsonl,
     check_out_dir,
@@ -26,7 +26,7 @@ from empirical.results import (
     to_jsonable,
     versions,
 )
-from empirical.sweep import Job, run_jobs
+from empirical.running.sweep import Job, run_jobs
 from empirical.validate.report import check_rows, exit_status, print_table, write_report
 
 PROFILES = ("quick", "paper")

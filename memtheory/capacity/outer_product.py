@@ -86,7 +86,7 @@ def _op_error(n: float, d: float, m: float) -> float:
     from memtheory.scaling import readout_error
 
     sc, sw = _noise(n, d, m)
-    return readout_error(1.0, sc, sw, m)
+    return readout_error(1.0, sc, sw, answers=m)
 
 
 def outer_product_error(facts, d, answers=None) -> float:

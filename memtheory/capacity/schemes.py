@@ -119,9 +119,9 @@ def facts_capacity(
         through = {"transformer": "both", "transformer_attention": "attention"}.get(scheme, "mlp")
         return transformer_capacity(
             d,
-            0 if heads is None else heads,
-            0 if head_dim is None else head_dim,
-            0 if width is None else width,
+            heads=0 if heads is None else heads,
+            head_dim=0 if head_dim is None else head_dim,
+            width=0 if width is None else width,
             c=c,
             through=through,
             answers=answers,

@@ -238,7 +238,7 @@ def capacity_table(
             "1-layer transformer, H d_h = d, m = 4d",
             d,
             4 * d,
-            transformer_parameters(d, 1, d, 4 * d),
+            transformer_parameters(d, heads=1, head_dim=d, width=4 * d),
             bits,
             "N log2 M = 3 * 0.15 (4 H d_h d + 2 m d)",
             TRANSFORMER_FACTS_PER_PARAM,
@@ -253,7 +253,7 @@ def capacity_table(
             "facts in attention, H d_h = d, no MLP",
             d,
             None,
-            transformer_parameters(d, 1, d, 0),
+            transformer_parameters(d, heads=1, head_dim=d, width=0),
             bits,
             "N log2 M = 3 * 0.223 H d_h d",
             TRANSFORMER_ATTN_FACTS_PER_UNIT,
@@ -268,7 +268,7 @@ def capacity_table(
             "facts in the MLP, m = 4d (attn not counted)",
             d,
             4 * d,
-            transformer_parameters(d, 0, 0, 4 * d),
+            transformer_parameters(d, heads=0, head_dim=0, width=4 * d),
             bits,
             "N log2 M = 3 * 0.445 m d",
             TRANSFORMER_MLP_FACTS_PER_UNIT,
@@ -284,7 +284,7 @@ def capacity_table(
         labels = {"threshold": "q = 1 on top d/8", "power": "q = p", "uniform": "q = 1"}
         for sch in ("threshold", "power", "uniform"):
             try:
-                d = scaling.required_dimension_for_error(err, sch, alpha, n, answers=m)
+                d = scaling.required_dimension_for_error(err, sch, alpha=alpha, facts=n, answers=m)
             except ValueError:
                 d = None
             beta = scaling.exponent_d(sch, alpha)

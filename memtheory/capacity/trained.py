@@ -86,7 +86,7 @@ def mlp_required_width(facts, d, answers=None, *, c=None) -> float:
 # --------------------------------------------------------------------------- transformer
 
 
-def transformer_parameters(d, heads, head_dim, width) -> int:
+def transformer_parameters(d, *, heads, head_dim, width) -> int:
     """Trainable parameters of the one-layer transformer of arXiv 2412.06538, Sec. 4.1:
     :math:`4Hd_hd` (Q, K, V, O) :math:`+ 2md` (MLP in/out), embeddings and biases excluded."""
     d = as_int("d", d, minimum=1)
@@ -118,7 +118,7 @@ def _facts_from_bits(bits: float, answers) -> float:
 
 
 def transformer_capacity(
-    d, heads, head_dim, width, *, c=None, through="both", answers=TRANSFORMER_FIT_ANSWERS
+    d, *, heads, head_dim, width, c=None, through="both", answers=TRANSFORMER_FIT_ANSWERS
 ) -> float:
     """Facts a one-layer transformer stores (fits of arXiv 2412.06538, Fig. 4); real sizes ok.
 

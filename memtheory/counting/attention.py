@@ -18,7 +18,7 @@ MAX_ATTENTION_CELLS = 1 << 24  # floats of a returned weight matrix
 CHUNK_CELLS = 1 << 20  # floats per chunk of the score matrix
 
 
-def attention(q, k, v, causal: bool, return_weights: bool = False):
+def attention(q, k, v, *, causal: bool, return_weights: bool = False):
     """Softmax attention of queries ``q`` ``(m, d)`` over keys ``k`` ``(n, d)`` and values ``v``
     ``(n, e)``; ``causal`` needs ``m == n`` and masks :math:`j > i`.
 

@@ -37,7 +37,7 @@ def _vectors(v_one, v_bias):
     return v1, vb
 
 
-def bias_output(n, v_one, v_bias, bias_tokens: float = 1.0) -> np.ndarray:
+def bias_output(n, v_one, v_bias, *, bias_tokens: float = 1.0) -> np.ndarray:
     """Attention output :math:`o(n) = (n v_1 + b v_b)/(n + b)` (shape ``n.shape + v.shape``).
 
     ``n``: counts (>= 0); ``v_one``, ``v_bias``: value vectors of a 1-token and of a bias token;
@@ -74,9 +74,9 @@ def balance_logits(o, max_count: int, train_bias_tokens: float = 1.0) -> np.ndar
     return 2.0 * c * o[..., :1] - c**2 * o[..., 1:] / bt
 
 
-def balance_count(n, bias_tokens: float, train_bias_tokens: float, max_count: int) -> np.ndarray:
+def balance_count(n, *, bias_tokens: float, train_bias_tokens: float, max_count: int) -> np.ndarray:
     """Decoded count :math:`\\arg\\max_c \\ell_c` for true count ``n`` with ``bias_tokens`` bias
     tokens, when the readout was set for ``train_bias_tokens``: equals ``n`` whenever
     ``bias_tokens == train_bias_tokens`` (and ``n <= max_count``)."""
-    o = bias_output(n, [1.0, 0.0], [0.0, 1.0], bias_tokens)
+    o = bias_output(n, [1.0, 0.0], [0.0, 1.0], bias_tokens=bias_tokens)
     return np.argmax(balance_logits(o, max_count, train_bias_tokens), axis=-1)

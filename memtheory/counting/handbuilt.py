@@ -66,6 +66,7 @@ class HandBuilt:
 
 
 def handbuilt_network(
+    *,
     max_regions: int = 16,
     max_count: int = 64,
     bias: str = "bos",

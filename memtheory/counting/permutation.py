@@ -26,7 +26,7 @@ MULTISET_PAIR = ("[ 1 1 ] [ ]", "[ 1 ] [ 1 ]")
 
 
 def random_encoder_decoder(
-    seed: int, width: int = 16, layers: int = 1, queries: int = 2, classes: int = 8
+    seed: int, *, width: int = 16, layers: int = 1, queries: int = 2, classes: int = 8
 ) -> dict:
     """Gaussian weights (std :math:`1/\\sqrt{\\text{fan-in}}`) of an encoder with ``layers``
     single-head attention + ReLU-MLP blocks (residual, NoPE) and a cross-attention decoder with

@@ -25,8 +25,11 @@ input embedding :math:`e_x`; ``U`` is ``(M, d_out)`` with row ``y`` the unembedd
 :math:`f_*(x)\in[0, M)`; ``p`` the input probabilities. The loss is
 :math:`\mathcal L(W) = \sum_x p(x)\,(-\log \mathrm{softmax}(S[x])_{f_*(x)})`. A token counts as
 correct when its margin is strictly positive (ties, e.g. at ``W = 0``, count as errors).
-Trajectories are dicts of arrays indexed by the step ``t = 0..steps`` (``t = 0`` is the init).
-Everything is float64.
+Results with several values are frozen dataclasses with documented fields
+(:mod:`memtheory.dynamics.results`); trajectories are arrays indexed by the step
+``t = 0..steps`` (``t = 0`` is the init). Everything is float64. Step sizes, step counts and
+other knobs are keyword-only after the arguments that define the problem
+(``memory_gd(E, U, targets, p, lr=..., steps=...)``).
 
 Modules (named like their experiments in ``empirical.experiments``):
 :mod:`~memtheory.dynamics.gd_associative`, :mod:`~memtheory.dynamics.factual_recall`,
@@ -75,10 +78,31 @@ from memtheory.dynamics.heavy_tailed import (
     quadratic_trajectory,
     tiered_zipf,
 )
+from memtheory.dynamics.results import (
+    GapRate,
+    MemoryTrajectory,
+    ParticleTrajectory,
+    PlateauLevels,
+    RelationSubject,
+    SequentialFlow,
+    SequentialGD,
+    TwoParticleTrajectory,
+    UnderparameterizedGap,
+)
 
 __all__ = [
     "MAX_STEPS",
     "PROB_SUM_ATOL",
+    # result types
+    "MemoryTrajectory",
+    "ParticleTrajectory",
+    "TwoParticleTrajectory",
+    "UnderparameterizedGap",
+    "GapRate",
+    "PlateauLevels",
+    "SequentialFlow",
+    "SequentialGD",
+    "RelationSubject",
     # 1. Cabannes, Simsek & Bietti 2024
     "memory_scores",
     "memory_loss",

@@ -10,9 +10,10 @@ import numpy as np
 
 from memtheory.checks import as_float, as_int
 from memtheory.dynamics.arguments import MAX_STEPS
+from memtheory.dynamics.results import PlateauLevels, RelationSubject, SequentialFlow, SequentialGD
 
 
-def factual_recall_plateaus(R, D) -> dict:
+def factual_recall_plateaus(R, D) -> PlateauLevels:
     r"""Loss levels of the sequential learning of the one-hot linear-attention model.
 
     ``R`` relations, each owning a block of ``D`` answer tokens (``R D`` answers in all); the
@@ -21,17 +22,18 @@ def factual_recall_plateaus(R, D) -> dict:
     subject is not, so the prediction is uniform within the correct block (loss :math:`\ln D`);
     then the loss goes to 0 (arXiv 2412.06538 Figure 5; ``docs/theory/dynamics.md`` section 2). The
     relation-only and subject-only losses of the notes start at :math:`\ln R`
-    and :math:`\ln D`: ``relation_init``, ``subject_init``.
+    and :math:`\ln D`: ``relation_init``, ``subject_init``. Returns
+    :class:`~memtheory.dynamics.results.PlateauLevels`.
     """
     R = as_int("R", R, 1)
     D = as_int("D", D, 1)
-    return {
-        "init": math.log(R * D),
-        "hallucination": math.log(D),
-        "final": 0.0,
-        "relation_init": math.log(R),
-        "subject_init": math.log(D),
-    }
+    return PlateauLevels(
+        init=math.log(R * D),
+        hallucination=math.log(D),
+        final=0.0,
+        relation_init=math.log(R),
+        subject_init=math.log(D),
+    )
 
 
 def _seq_args(S, R, D):
@@ -51,7 +53,7 @@ def _ell(z, k):
     return np.log1p((k - 1) * np.exp(-z))
 
 
-def sequential_learning_ode(S, R, D, t_max, init=1e-5, n_points=400) -> dict:
+def sequential_learning_ode(S, R, D, *, t_max, init=1e-5, n_points=400) -> SequentialFlow:
     r"""Population gradient flow of the one-hot linear-attention model, reduced to 4 scalars.
 
     Model (``docs/theory/dynamics.md`` section 2, arXiv 2412.06538 Figure 5): one-hot
@@ -81,7 +83,8 @@ def sequential_learning_ode(S, R, D, t_max, init=1e-5, n_points=400) -> dict:
     quoted. GD with learning rate ``lr`` on the population loss is the Euler scheme of this
     flow at ``t = lr * step``; minibatch GD adds sampling noise.
 
-    Returns ``t`` (n_points,), ``loss``, ``relation_loss``, ``subject_loss``, ``state``
+    Returns a :class:`~memtheory.dynamics.results.SequentialFlow`: ``t`` (n_points,),
+    ``loss``, ``relation_loss``, ``subject_loss``, ``state``
     (n_points, 4: alpha, delta, beta, gamma), and ``t_relation`` / ``t_subject``: the first
     times the relation / subject loss fall below half their initial value (``nan`` if not
     within ``t_max``).
@@ -110,15 +113,15 @@ def sequential_learning_ode(S, R, D, t_max, init=1e-5, n_points=400) -> dict:
     st = sol.y.T
     sub = _ell(st[:, 0] * st[:, 1], D)
     rel = _ell(st[:, 2] * st[:, 3], R)
-    return {
-        "t": sol.t,
-        "loss": sub + rel,
-        "relation_loss": rel,
-        "subject_loss": sub,
-        "state": st,
-        "t_relation": _first_crossing(sol.t, rel, 0.5 * math.log(R)),
-        "t_subject": _first_crossing(sol.t, sub, 0.5 * math.log(D)),
-    }
+    return SequentialFlow(
+        t=sol.t,
+        loss=sub + rel,
+        relation_loss=rel,
+        subject_loss=sub,
+        state=st,
+        t_relation=_first_crossing(sol.t, rel, 0.5 * math.log(R)),
+        t_subject=_first_crossing(sol.t, sub, 0.5 * math.log(D)),
+    )
 
 
 def _seq_rhs(S: int, R: int, D: int, z) -> tuple:
@@ -134,14 +137,15 @@ def _seq_rhs(S: int, R: int, D: int, z) -> tuple:
     )
 
 
-def sequential_learning_gd(S, R, D, lr, steps, init=1e-5) -> dict:
+def sequential_learning_gd(S, R, D, *, lr, steps, init=1e-5) -> SequentialGD:
     r"""Full-batch (population) GD on the one-hot linear-attention model, in the 4 reduced scalars.
 
     The symmetric ansatz of :func:`sequential_learning_ode` is preserved by discrete GD as well
     (the gradient of the population loss is the right-hand side of that ODE), so population GD
     at learning rate ``lr`` is exactly the Euler map
     :math:`z_{k+1} = z_k + \mathrm{lr}\,F(z_k)` of the reduced flow: this equals GD on all
-    parameters to round-off. Returns ``step`` (steps+1,), ``loss``, ``relation_loss``,
+    parameters to round-off. Returns a :class:`~memtheory.dynamics.results.SequentialGD`:
+    ``step`` (steps+1,), ``loss``, ``relation_loss``,
     ``subject_loss`` and ``state`` (steps+1, 4). Notes ``factual-recall.md`` section 5 (Figure 5:
     ``lr = 0.1``, 8192 steps, ``S=16, R=4, D=8``, init ``1e-5``; the paper's runs use batches of
     1024 sampled sequences, this is the population limit). Derived here, not quoted.
@@ -159,13 +163,9 @@ def sequential_learning_gd(S, R, D, lr, steps, init=1e-5) -> dict:
         st[k] = z
     sub = _ell(st[:, 0] * st[:, 1], D)
     rel = _ell(st[:, 2] * st[:, 3], R)
-    return {
-        "step": np.arange(steps + 1),
-        "loss": sub + rel,
-        "relation_loss": rel,
-        "subject_loss": sub,
-        "state": st,
-    }
+    return SequentialGD(
+        step=np.arange(steps + 1), loss=sub + rel, relation_loss=rel, subject_loss=sub, state=st
+    )
 
 
 def _first_crossing(t: np.ndarray, f: np.ndarray, level: float) -> float:
@@ -180,7 +180,7 @@ def _first_crossing(t: np.ndarray, f: np.ndarray, level: float) -> float:
     return float(t[i - 1] + (t[i] - t[i - 1]) * (f0 - level) / (f0 - f1))
 
 
-def sequential_learning_rates(S, R, D) -> dict:
+def sequential_learning_rates(S, R, D) -> RelationSubject:
     r"""Linearized growth rates of the relation and subject signals at init.
 
     Linearizing :func:`sequential_learning_ode` at :math:`x = y = 0`
@@ -188,17 +188,17 @@ def sequential_learning_rates(S, R, D) -> dict:
     :math:`\lambda_R = \sqrt{(R-1)/(R^3D)}` and :math:`(\alpha,\delta)` with rate
     :math:`\lambda_S = \frac1S\sqrt{(D-1)/(DR)}`; the signals ``y, x`` grow like
     :math:`e^{2\lambda t}`. The relation is learned first when :math:`\lambda_R > \lambda_S`
-    (for ``S=16, R=4, D=8``: 0.0765 vs 0.0292). Derived here (see
+    (for ``S=16, R=4, D=8``: 0.0765 vs 0.0292). Returns a
+    :class:`~memtheory.dynamics.results.RelationSubject` of the two rates. Derived here (see
     :func:`sequential_learning_ode`).
     """
     S, R, D = _seq_args(S, R, D)
-    return {
-        "relation": math.sqrt((R - 1) / (R**3 * D)),
-        "subject": math.sqrt((D - 1) / (D * R)) / S,
-    }
+    return RelationSubject(
+        relation=math.sqrt((R - 1) / (R**3 * D)), subject=math.sqrt((D - 1) / (D * R)) / S
+    )
 
 
-def plateau_escape_times(S, R, D, init=1e-5, lr=None) -> dict:
+def plateau_escape_times(S, R, D, *, init=1e-5, lr=None) -> RelationSubject:
     r"""Linearized times at which the relation / subject signals reach 1 (ends of the plateaus).
 
     In the linearization :math:`\alpha = \alpha_0\cosh\lambda t`,
@@ -208,7 +208,9 @@ def plateau_escape_times(S, R, D, init=1e-5, lr=None) -> dict:
     :math:`r_R = \sqrt{R/(D(R-1))}`. ``relation`` ends the :math:`\ln(RD)` plateau, ``subject``
     ends the :math:`\ln D` ("hallucination") plateau. With ``lr`` the times are in GD steps
     (``t / lr``). For ``S=16, R=4, D=8, init=1e-5, lr=0.1``: about 1,650 and 4,290 steps
-    (the notes' stage boundaries: 1,800 and 5,000). Derived here, not quoted from the paper.
+    (the notes' stage boundaries: 1,800 and 5,000). Returns a
+    :class:`~memtheory.dynamics.results.RelationSubject` of the two times. Derived here, not
+    quoted from the paper.
     """
     S, R, D = _seq_args(S, R, D)
     init = as_float("init", init, 0.0, None, low_open=True)
@@ -218,6 +220,6 @@ def plateau_escape_times(S, R, D, init=1e-5, lr=None) -> dict:
     rates = sequential_learning_rates(S, R, D)
     r_rel = math.sqrt(R / (D * (R - 1)))
     r_sub = math.sqrt(D / ((D - 1) * R))
-    t_rel = math.asinh(2.0 / (init * init * r_rel)) / (2.0 * rates["relation"])
-    t_sub = math.asinh(2.0 / (init * init * r_sub)) / (2.0 * rates["subject"])
-    return {"relation": t_rel * scale, "subject": t_sub * scale}
+    t_rel = math.asinh(2.0 / (init * init * r_rel)) / (2.0 * rates.relation)
+    t_sub = math.asinh(2.0 / (init * init * r_sub)) / (2.0 * rates.subject)
+    return RelationSubject(relation=t_rel * scale, subject=t_sub * scale)

@@ -8,7 +8,8 @@ input embedding :math:`e_x`; ``U`` is ``(M, d_out)`` with row ``y`` the unembedd
 :math:`f_*(x)\in[0, M)`; ``p`` the input probabilities. The loss is
 :math:`\mathcal L(W) = \sum_x p(x)\,(-\log \mathrm{softmax}(S[x])_{f_*(x)})`. A token counts as
 correct when its margin is strictly positive (ties, e.g. at ``W = 0``, count as errors).
-Trajectories are dicts of arrays indexed by the step ``t = 0..steps`` (``t = 0`` is the init).
+Trajectories are frozen dataclasses of arrays indexed by the step ``t = 0..steps`` (``t = 0`` is
+the init; :mod:`memtheory.dynamics.results`).
 Everything is float64.
 """
 
@@ -20,6 +21,13 @@ import numpy as np
 
 from memtheory.checks import as_array, as_float, as_int
 from memtheory.dynamics.arguments import MAX_STEPS, labels_arg, matrix_arg, probabilities_arg
+from memtheory.dynamics.results import (
+    GapRate,
+    MemoryTrajectory,
+    ParticleTrajectory,
+    TwoParticleTrajectory,
+    UnderparameterizedGap,
+)
 from memtheory.scaling import zipf
 
 
@@ -129,12 +137,13 @@ def memory_margins(W, E, U, targets) -> np.ndarray:
     return _margins_from_scores(E @ W.T @ U.T, t)
 
 
-def memory_gd(E, U, targets, p, lr, steps, *, W0=None, keep_weights=False) -> dict:
+def memory_gd(E, U, targets, p, *, lr, steps, W0=None, keep_weights=False) -> MemoryTrajectory:
     r"""Full-batch gradient descent on ``W``: :math:`W_{t+1} = W_t - \eta\nabla\mathcal L(W_t)`.
 
-    Returns ``loss`` (steps+1,), ``margins`` (steps+1, N), ``accuracy`` (steps+1,) (p-weighted,
-    correct iff margin > 0) and ``W`` (the final matrix); with ``keep_weights=True`` also
-    ``weights`` (steps+1, d_out, d_in), e.g. to track the sharpness
+    Returns a :class:`~memtheory.dynamics.results.MemoryTrajectory`: ``loss`` (steps+1,),
+    ``margins`` (steps+1, N), ``accuracy`` (steps+1,) (p-weighted, correct iff margin > 0) and
+    ``W`` (the final matrix); with ``keep_weights=True`` also ``weights`` (steps+1, d_out, d_in),
+    e.g. to track the sharpness
     :math:`\eta\lambda_{\max}(\nabla^2\mathcal L(W_t))/2` with :func:`memory_hessian`.
     ``W0`` defaults to 0 (arXiv 2402.18724 sections 2-4).
     """
@@ -156,13 +165,10 @@ def memory_gd(E, U, targets, p, lr, steps, *, W0=None, keep_weights=False) -> di
             break
         q[np.arange(n), t] -= 1.0
         W = W - lr * (U.T @ (q * pr[:, None]).T @ E)
-    out = {"loss": loss, "margins": marg, "accuracy": acc, "W": W}
-    if weights is not None:
-        out["weights"] = weights
-    return out
+    return MemoryTrajectory(loss=loss, margins=marg, accuracy=acc, W=W, weights=weights)
 
 
-def particle_gd(E, U, targets, p, lr, steps, *, W0=None) -> dict:
+def particle_gd(E, U, targets, p, *, lr, steps, W0=None) -> ParticleTrajectory:
     r"""GD on the memory in the interacting-particle picture: the scores evolve in closed form.
 
     Each input ``x`` is a particle at :math:`S[x]\in\mathbb R^M`. Because the GD update of ``W``
@@ -174,8 +180,9 @@ def particle_gd(E, U, targets, p, lr, steps, *, W0=None) -> dict:
     so particles interact only through the embedding correlations :math:`G_E`, the output
     correlations :math:`G_U` and the frequencies ``p`` (arXiv 2402.18724, abstract and section
     2: "reduction to a system of particles"; the formula is derived here from the GD update).
-    Cost per step :math:`O(NM(N+M))`, independent of ``d``. Same keys as :func:`memory_gd` with
-    ``scores`` (final ``S``) instead of ``W``; equal to :func:`memory_gd` up to round-off.
+    Cost per step :math:`O(NM(N+M))`, independent of ``d``. Returns a
+    :class:`~memtheory.dynamics.results.ParticleTrajectory`: the fields of :func:`memory_gd`
+    with ``scores`` (final ``S``) instead of ``W``; equal to :func:`memory_gd` up to round-off.
     """
     _, E, U, t, pr = _memory_args(None, E, U, targets, p, need_w=False)
     lr = as_float("lr", lr, 0.0, None, low_open=True)
@@ -193,7 +200,7 @@ def particle_gd(E, U, targets, p, lr, steps, *, W0=None) -> dict:
             break
         q[np.arange(n), t] -= 1.0
         S = S - lr * (GE @ (q * pr[:, None]) @ GU)
-    return {"loss": loss, "margins": marg, "accuracy": acc, "scores": S}
+    return ParticleTrajectory(loss=loss, margins=marg, accuracy=acc, scores=S)
 
 
 def _orth_args(p, answers, lr):
@@ -203,7 +210,7 @@ def _orth_args(p, answers, lr):
     return p, M, lr
 
 
-def orthonormal_margin_recursion(p, answers, lr, steps) -> np.ndarray:
+def orthonormal_margin_recursion(p, answers, *, lr, steps) -> np.ndarray:
     r"""Exact GD margins of every input with orthonormal embeddings, ``(steps+1, N)``.
 
     Set-up: :math:`d\ge\max(N, M)`, orthonormal :math:`\{e_x\}` and :math:`\{u_y\}`,
@@ -230,16 +237,16 @@ def orthonormal_margin_recursion(p, answers, lr, steps) -> np.ndarray:
     return out
 
 
-def orthonormal_loss(p, answers, lr, steps) -> np.ndarray:
+def orthonormal_loss(p, answers, *, lr, steps) -> np.ndarray:
     r"""Exact GD loss with orthonormal embeddings, ``(steps+1,)``:
     :math:`\mathcal L_t = \sum_x p(x)\log\big(1 + (M-1)e^{-m_t(x)}\big)` with ``m_t`` from
     :func:`orthonormal_margin_recursion` (``docs/theory/dynamics.md`` section 1.2)."""
     p, M, lr = _orth_args(p, answers, lr)
-    m = orthonormal_margin_recursion(p, M, lr, steps)
+    m = orthonormal_margin_recursion(p, M, lr=lr, steps=steps)
     return (p * np.log1p((M - 1) * np.exp(-m))).sum(axis=1)
 
 
-def orthonormal_margin_flow(p, answers, lr, t) -> np.ndarray:
+def orthonormal_margin_flow(p, answers, *, lr, t) -> np.ndarray:
     r"""Continuous-time margins (gradient flow at time :math:`\eta t`), shape ``t.shape + (N,)``.
 
     :math:`\dot m = \eta p M/(e^m + M - 1)`, :math:`m(0)=0` integrates to
@@ -266,7 +273,7 @@ def orthonormal_margin_flow(p, answers, lr, t) -> np.ndarray:
     return m
 
 
-def orthonormal_loss_asymptote(facts, answers, lr, t):
+def orthonormal_loss_asymptote(facts, answers, *, lr, t):
     r"""Asymptotic GD loss with orthonormal embeddings: :math:`\mathcal L_t\sim N(M-1)/(\eta M t)`.
 
     From :math:`\mathcal L_t\approx\sum_x p(x)(M-1)e^{-m_t(x)}` and
@@ -293,7 +300,7 @@ def two_particle_embeddings(cosine):
     return E, np.eye(2)
 
 
-def two_particle_dynamics(p1, cosine, lr, steps) -> dict:
+def two_particle_dynamics(p1, cosine, *, lr, steps) -> TwoParticleTrajectory:
     r"""Reduced 2-D dynamics of two correlated tokens with frequencies ``(p1, 1-p1)``.
 
     Set-up of arXiv 2402.18724 section 4.1 spike figure (``docs/theory/dynamics.md`` section 1.3):
@@ -307,8 +314,9 @@ def two_particle_dynamics(p1, cosine, lr, steps) -> dict:
 
     (``2 = |u_0 - u_1|^2``; :math:`K_{xx'} = y_x y_{x'} e_x^\top e_{x'}`). Learning one token
     pushes the other's margin down by ``cosine``: the interaction behind oscillations and benign
-    loss spikes at large ``lr``. Returns ``margins`` (steps+1, 2), ``loss``
-    :math:`\sum_x p(x)\log(1+e^{-m_x})` and ``accuracy`` (p-weighted, margin > 0), equal to
+    loss spikes at large ``lr``. Returns a
+    :class:`~memtheory.dynamics.results.TwoParticleTrajectory`: ``margins`` (steps+1, 2),
+    ``loss`` :math:`\sum_x p(x)\log(1+e^{-m_x})` and ``accuracy`` (p-weighted, margin > 0), equal to
     :func:`memory_gd` on :func:`two_particle_embeddings` with ``targets = (0, 1)``.
     """
     p1 = as_float("p1", p1, 0.0, 1.0)
@@ -326,7 +334,7 @@ def two_particle_dynamics(p1, cosine, lr, steps) -> dict:
         marg[k] = m
     loss = (p * np.logaddexp(0.0, -marg)).sum(axis=1)
     acc = ((marg > 0) * p).sum(axis=1)
-    return {"margins": marg, "loss": loss, "accuracy": acc}
+    return TwoParticleTrajectory(margins=marg, loss=loss, accuracy=acc)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -401,24 +409,18 @@ def _zero_one(v: np.ndarray, E: np.ndarray, y: np.ndarray, p: np.ndarray) -> flo
     return float(p[(y * (E @ v)) <= 0].sum())
 
 
-def underparameterized_gap(E, targets, p) -> dict:
+def underparameterized_gap(E, targets, p) -> UnderparameterizedGap:
     r"""Cross-entropy minimizer vs best 0-1 classifier of a ``d = 2``, ``M = 2`` memory.
 
     With ``M = 2`` (``U = I_2``, or any ``u_0 != u_1``) the loss depends on ``W`` only through
     :math:`v = W^\top(u_0 - u_1)`: it is a ``p``-weighted logistic regression **without
     intercept**, :math:`F(v) = \sum_x p(x)\log(1 + e^{-y_x v^\top e_x})`, :math:`y_x = +1` if
     :math:`f_*(x) = 0` else :math:`-1` (``docs/theory/dynamics.md`` section 1.4, arXiv
-    2402.18724 claim 4). Returns
-
-    - ``ce_weights``: minimizer of ``F`` (scipy trust-region Newton, float64, gradient norm
-      <= 1e-12), or, when the data are separable through the origin (infimum 0 not attained),
-      the unit max-margin direction that GD converges to;
-    - ``ce_error``: its p-weighted 0-1 error (a point with :math:`y_xv^\top e_x\le 0` counts as
-      an error);
-    - ``best_error``: the exact minimum of the 0-1 error over all rules
-      :math:`\mathrm{sign}(v^\top e_x)`, by enumerating the arcs between the angles where some
-      :math:`v\perp e_x` (d = 2 only);
-    - ``gap = ce_error - best_error`` (>= 0) and ``separable``.
+    2402.18724 claim 4). Returns an :class:`~memtheory.dynamics.results.UnderparameterizedGap`;
+    ``ce_weights`` minimizes ``F`` by scipy trust-region Newton (float64, gradient norm <= 1e-12)
+    or, when the data are separable through the origin (infimum 0 not attained), is the unit
+    max-margin direction; ``best_error`` enumerates the arcs between the angles where some
+    :math:`v\perp e_x` (d = 2 only).
     """
     E = matrix_arg("E", E, (None, 2))
     n = E.shape[0]
@@ -476,21 +478,22 @@ def underparameterized_gap(E, targets, p) -> dict:
         )
         v = res.x
     ce_error = _zero_one(v, E, y, pr)
-    return {
-        "ce_weights": v,
-        "ce_error": ce_error,
-        "best_error": best_error,
-        "gap": ce_error - best_error,
-        "separable": bool(separable),
-    }
+    return UnderparameterizedGap(
+        ce_weights=v,
+        ce_error=ce_error,
+        best_error=best_error,
+        gap=ce_error - best_error,
+        separable=bool(separable),
+    )
 
 
-def underparameterized_gap_rate(facts, draws, seed, *, alpha=1.0, tol=1e-9) -> dict:
+def underparameterized_gap_rate(facts, draws, seed, *, alpha=1.0, tol=1e-9) -> GapRate:
     r"""How often the cross-entropy minimizer is strictly worse in 0-1 error than the best rule.
 
     Draws ``draws`` instances of :func:`underparameterized_problem` (instance seeds from
-    ``numpy.random.default_rng(seed)``) and applies :func:`underparameterized_gap`. Returns
-    ``rate`` (fraction with ``gap > tol``), ``mean_gap``, ``gaps`` (draws,) and ``seeds``
+    ``numpy.random.default_rng(seed)``) and applies :func:`underparameterized_gap`. Returns a
+    :class:`~memtheory.dynamics.results.GapRate`: ``rate`` (fraction with ``gap > tol``),
+    ``mean_gap``, ``gaps`` (draws,) and ``seeds``
     (arXiv 2402.18724 claim 4; the frequency itself is not reported in the paper).
     """
     N = as_int("facts", facts, 2)
@@ -500,14 +503,8 @@ def underparameterized_gap_rate(facts, draws, seed, *, alpha=1.0, tol=1e-9) -> d
     rng = np.random.default_rng(seed)
     seeds = rng.integers(0, 2**62, size=draws)
     gaps = np.array(
-        [
-            underparameterized_gap(*underparameterized_problem(N, int(s), alpha))["gap"]
-            for s in seeds
-        ]
+        [underparameterized_gap(*underparameterized_problem(N, int(s), alpha)).gap for s in seeds]
     )
-    return {
-        "rate": float(np.mean(gaps > tol)),
-        "mean_gap": float(gaps.mean()),
-        "gaps": gaps,
-        "seeds": seeds,
-    }
+    return GapRate(
+        rate=float(np.mean(gaps > tol)), mean_gap=float(gaps.mean()), gaps=gaps, seeds=seeds
+    )

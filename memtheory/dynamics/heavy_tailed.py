@@ -72,7 +72,7 @@ def equal_mass_groups(frequencies, n_groups) -> np.ndarray:
     return out
 
 
-def orthonormal_class_losses(pi, lr, steps, method="gd") -> np.ndarray:
+def orthonormal_class_losses(pi, *, lr, steps, method="gd") -> np.ndarray:
     r"""Per-class loss of the reduced imbalanced model, ``(steps+1, c)``.
 
     Reduced model: ``c`` classes, class ``k`` has frequency :math:`\pi_k` and one one-hot input
@@ -102,13 +102,13 @@ def orthonormal_class_losses(pi, lr, steps, method="gd") -> np.ndarray:
     method = as_choice("method", method, ("gd", "sign"))
     c = pi.size
     if method == "gd":
-        m = orthonormal_margin_recursion(pi, c, lr, steps)
+        m = orthonormal_margin_recursion(pi, c, lr=lr, steps=steps)
     else:
         m = np.broadcast_to((2.0 * lr * np.arange(steps + 1))[:, None], (steps + 1, c))
     return np.log1p((c - 1) * np.exp(-m))
 
 
-def quadratic_trajectory(pi, lr, steps, method="gd", w0=1.0) -> np.ndarray:
+def quadratic_trajectory(pi, *, lr, steps, method="gd", w0=1.0) -> np.ndarray:
     r"""Per-coordinate losses :math:`\pi_k w_k(t)^2` on the quadratic, shape ``(steps+1, c)``.
 
     Quadratic :math:`f(w) = \sum_k\pi_kw_k^2`. GD: :math:`w_k \leftarrow (1 - 2\eta\pi_k)w_k`;

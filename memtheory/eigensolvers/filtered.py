@@ -17,7 +17,7 @@ FILTER_MAX_DEGREE = 25
 FILTER_MAX_GAIN = 1e12
 
 
-def lanczos_ritz_values(matvec, n: int, steps: int, seed: int = 0):
+def lanczos_ritz_values(matvec, n: int, *, steps: int, seed: int = 0):
     """Plain Lanczos Ritz values: ``(distinct non-spurious values descending, max, min)``.
 
     ``steps`` steps of one matvec each, no reorthogonalization; used only to place the filter.
@@ -56,7 +56,7 @@ def lanczos_ritz_values(matvec, n: int, steps: int, seed: int = 0):
     return good, float(theta[0]), float(theta[-1])
 
 
-def chebyshev_filter(M: sp.csr_matrix, lo: float, cut: float, degree: int, stack, Y=None):
+def chebyshev_filter(M: sp.csr_matrix, *, lo: float, cut: float, degree: int, stack, Y=None):
     r"""Operator :math:`x \mapsto T_d(\hat M)\,x` with :math:`\hat M = (M - \frac{c+a}{2}I)
     / \frac{c-a}{2}`, deflated against orthonormal columns ``Y`` if given.
 
@@ -120,7 +120,7 @@ MULTIPLICITY_ROUNDS = 6
 PROBE_SETTLED = 0.1
 
 
-def filtered_lanczos_top(M: sp.csr_matrix, kk: int, tol: float, ncv: int, perm=None, seed=0):
+def filtered_lanczos_top(M: sp.csr_matrix, kk: int, *, tol: float, ncv: int, perm=None, seed=0):
     r"""Top ``kk`` eigenpairs of symmetric ``M`` by Lanczos on a Chebyshev filter of ``M``.
 
     1. Reorder by reverse Cuthill-McKee, or ``perm`` (the matvec reads ``x`` with better
@@ -165,33 +165,39 @@ def filtered_lanczos_top(M: sp.csr_matrix, kk: int, tol: float, ncv: int, perm=N
     norm1 = float(abs(Mp).sum(axis=0).max())
     with row_parallel_matvec(Mp) as matvec:
         steps = min(n - 1, max(100, ESTIMATE_STEPS_PER_PAIR * kk), 800)
-        good, top, bottom = lanczos_ritz_values(matvec, n, steps, seed=seed)
+        good, top, bottom = lanczos_ritz_values(matvec, n, steps=steps, seed=seed)
     spread = top - bottom
     if not spread > 1e-12 * max(1.0, norm1) or good.size < 2:  # (numerically) a multiple of I
-        return plain_lanczos_top(Mp, kk, tol, ncv, perm, seed)
+        return plain_lanczos_top(Mp, kk, tol=tol, ncv=ncv, perm=perm, seed=seed)
     cut = float(good[min(kk, good.size - 1)]) - 1e-6 * spread  # <= lambda_{kk+1}
     lo = bottom - 1e-2 * spread
     rng = np.random.default_rng(seed + 1)
-    w, U = filtered_eigsh(Mp, kk, lo, cut, top, tol, ncv, rng.standard_normal(n), norm1)
+    w, U = filtered_eigsh(
+        Mp, kk, lo=lo, cut=cut, top=top, tol=tol, ncv=ncv, v0=rng.standard_normal(n), norm1=norm1
+    )
     if w is None:
-        return plain_lanczos_top(Mp, kk, tol, ncv, perm, seed)
+        return plain_lanczos_top(Mp, kk, tol=tol, ncv=ncv, perm=perm, seed=seed)
     probes = None
     for _ in range(n):  # each round adds at least one missed copy
         # probe with the cut right below min(w): copies above it stand out most
         just_below = float(w[-1]) - 1e-6 * spread
-        found, probes = missed_copies(Mp, U, w, lo, just_below, top, rng, probes)
+        found, probes = missed_copies(
+            Mp, U, w, lo=lo, cut=just_below, top=top, rng=rng, probes=probes
+        )
         cut = min(cut, just_below)
         if not found:
             break
         start = probes[:, :found].sum(axis=1)
-        w2, U2 = filtered_eigsh(Mp, found, lo, cut, top, tol, ncv, start, norm1, Y=U)
+        w2, U2 = filtered_eigsh(
+            Mp, found, lo=lo, cut=cut, top=top, tol=tol, ncv=ncv, v0=start, norm1=norm1, Y=U
+        )
         if w2 is None:
             break
         w, U = rayleigh_ritz(Mp, np.linalg.qr(np.hstack([U, U2]))[0])
     return w, unpermute(U, perm)
 
 
-def filtered_eigsh(Mp, kk, lo, cut, top, tol, ncv, v0, norm1, Y=None):
+def filtered_eigsh(Mp, kk, *, lo, cut, top, tol, ncv, v0, norm1, Y=None):
     """ARPACK on the (deflated) filter with the cut and residual checks; (None, None) if lost."""
     n = Mp.shape[0]
     spread = top - lo
@@ -203,7 +209,9 @@ def filtered_eigsh(Mp, kk, lo, cut, top, tol, ncv, v0, norm1, Y=None):
         if not cut > lo:
             return None, None
         with contextlib.ExitStack() as stack:
-            op = chebyshev_filter(Mp, lo, cut, filter_degree(top, lo, cut), stack, Y)
+            op = chebyshev_filter(
+                Mp, lo=lo, cut=cut, degree=filter_degree(top, lo, cut), stack=stack, Y=Y
+            )
             v0 = deflate(v0, Y)
             try:
                 _, U = spla.eigsh(
@@ -230,7 +238,7 @@ def filtered_eigsh(Mp, kk, lo, cut, top, tol, ncv, v0, norm1, Y=None):
     return None, None
 
 
-def missed_copies(Mp, U, w, lo, cut, top, rng, probes=None):
+def missed_copies(Mp, U, w, *, lo, cut, top, rng, probes=None):
     """Probe for eigenvalues >= min(w) that the Krylov run missed: ``(count, probe block)``.
 
     Subspace iteration of :data:`MULTIPLICITY_PROBES` vectors (random, or ``probes`` from the
@@ -248,7 +256,9 @@ def missed_copies(Mp, U, w, lo, cut, top, rng, probes=None):
     X = rng.standard_normal((n, b)) if probes is None else probes[:, -b:]
     previous = -np.inf
     with contextlib.ExitStack() as stack:
-        op = chebyshev_filter(Mp, lo, cut, filter_degree(top, lo, cut), stack, U)
+        op = chebyshev_filter(
+            Mp, lo=lo, cut=cut, degree=filter_degree(top, lo, cut), stack=stack, Y=U
+        )
         for _ in range(MULTIPLICITY_ROUNDS):
             X = op.matmat(X)
             X = np.linalg.qr(deflate(X, U))[0]
@@ -262,7 +272,7 @@ def missed_copies(Mp, U, w, lo, cut, top, rng, probes=None):
     return 0, X
 
 
-def plain_lanczos_top(M, kk, tol, ncv, perm=None, seed: int = 0):
+def plain_lanczos_top(M, kk, *, tol, ncv, perm=None, seed: int = 0):
     """ARPACK's implicitly restarted Lanczos on ``M`` (descending); ``perm`` undoes a reorder."""
     v0 = np.random.default_rng(seed).standard_normal(M.shape[0])
     w, U = spla.eigsh(M, k=kk, which="LA", tol=tol, ncv=ncv, v0=v0)

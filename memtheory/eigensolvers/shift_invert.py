@@ -43,7 +43,7 @@ def _banded_cholesky_of_shift(M: sp.csr_matrix, sigma: float, inv: np.ndarray, b
         return None
 
 
-def shift_invert_top(M, kk, tol, ncv, perm, inv, bw, sigma0):
+def shift_invert_top(M, kk, *, tol, ncv, perm, inv, bw, sigma0):
     """eigsh in shift-invert mode about sigma > lambda_max, with a banded Cholesky solve."""
     n = M.shape[0]
     margin = 1e-4

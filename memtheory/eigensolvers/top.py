@@ -134,11 +134,13 @@ def top_eigenpairs(
         nv = min(as_int("ncv", nv, minimum=kk + 2), n)
         with threadpool_limits(limits=1, user_api="blas"):
             if band is not None:
-                w, U = shift_invert_top(M, kk, tol, nv, *band, sigma0=top_est)
+                w, U = shift_invert_top(
+                    M, kk, tol=tol, ncv=nv, perm=band[0], inv=band[1], bw=band[2], sigma0=top_est
+                )
             elif filtered:
-                w, U = filtered_lanczos_top(M, kk, tol, nv, perm)
+                w, U = filtered_lanczos_top(M, kk, tol=tol, ncv=nv, perm=perm)
             else:
-                w, U = plain_lanczos_top(M, kk, tol, nv)
+                w, U = plain_lanczos_top(M, kk, tol=tol, ncv=nv)
         order = np.argsort(w)[::-1]
         w, U = w[order], U[:, order]
         kend = cluster_end(w, k, CLUSTER_ATOL)

@@ -120,9 +120,9 @@ def _hits(block, n, dst, indptr, deg, k_node, self_edges, sources) -> np.ndarray
 def topk_edge_recovery(
     embeddings=None,
     edges=None,
+    *,
     k=None,
     self_edges: bool = False,
-    *,
     scores=None,
     average: str = "edges",
 ) -> float:
@@ -183,9 +183,9 @@ class SampledRecovery(NamedTuple):
 def topk_edge_recovery_sampled(
     embeddings=None,
     edges=None,
+    *,
     k=None,
     self_edges: bool = False,
-    *,
     scores=None,
     average: str = "edges",
     sources: int = 2048,
@@ -330,7 +330,7 @@ def edge_top1_margin(scores, edges, self_edges: bool = False) -> dict:
     return {"top1_acc": top1, "margin": margin}
 
 
-def skewed_low_rank(E, W, edges, b=None, self_edges: bool = False) -> dict:
+def skewed_low_rank(E, W, edges, *, b=None, self_edges: bool = False) -> dict:
     r"""The released "skewed low-rank" decomposition of a one-layer logit matrix.
 
     For logits :math:`Z = E W E^\top + \mathbf{1} b^\top E^\top` (tied embedding ``E``,

@@ -52,7 +52,9 @@ def leaf_first_hop_contrast(X, leaves, first_hops) -> dict:
     }
 
 
-def path_distance_matrix(X, arms, metric: str = "cosine", normalizer: str = "mean") -> np.ndarray:
+def path_distance_matrix(
+    X, arms, *, metric: str = "cosine", normalizer: str = "mean"
+) -> np.ndarray:
     r"""The paper's path-by-path distance matrix (arXiv 2510.26745, Fig. 17), root excluded.
 
     ``arms`` is a ``(d, L)`` array of node ids, arm ``i`` listing its ``L = \ell - 1`` non-root

@@ -195,7 +195,7 @@ def max_bytes_arg(max_bytes):
     return as_int("max_bytes", max_bytes, minimum=1)
 
 
-def check_size(label: str, n: int, m: int, max_bytes=GRAPH_MAX_BYTES) -> None:
+def check_size(label: str, n: int, m: int, *, max_bytes=GRAPH_MAX_BYTES) -> None:
     """Raise ``ValueError`` naming ``label`` when ``graph_bytes(n, m)`` exceeds ``max_bytes``.
 
     Called with the sizes computed from a graph's parameters *before* anything is allocated.
@@ -212,7 +212,7 @@ def check_size(label: str, n: int, m: int, max_bytes=GRAPH_MAX_BYTES) -> None:
 
 
 def from_edges(
-    n, edges, name: str | None = None, meta: dict | None = None, *, max_bytes=GRAPH_MAX_BYTES
+    n, edges, *, name: str | None = None, meta: dict | None = None, max_bytes=GRAPH_MAX_BYTES
 ) -> Graph:
     """Graph on ``n`` nodes from an ``(m, 2)`` edge array: the one normalizing constructor.
 
@@ -224,7 +224,7 @@ def from_edges(
     """
     n = as_int("n", n, minimum=1)
     arr = edge_array("edges", edges, n)
-    check_size(name or f"edges:{n}", n, arr.shape[0], max_bytes)
+    check_size(name or f"edges:{n}", n, arr.shape[0], max_bytes=max_bytes)
     if np.any(arr[:, 0] == arr[:, 1]):
         raise ValueError("edges must not contain self-loops (use self_edges=True instead)")
     meta = {"kind": "edges", **dict(meta or {})}

@@ -23,7 +23,7 @@ def path_star(degree, length, *, max_bytes=GRAPH_MAX_BYTES) -> Graph:
     d = as_int("degree", degree, minimum=1)
     ell = as_int("length", length, minimum=2)
     k = ell - 1
-    check_size(f"path-star:{d}x{ell}", 1 + d * k, d * k, max_bytes)
+    check_size(f"path-star:{d}x{ell}", 1 + d * k, d * k, max_bytes=max_bytes)
     arms = 1 + np.arange(d * k, dtype=np.int64).reshape(d, k)
     parents = np.concatenate([np.zeros((d, 1), dtype=np.int64), arms[:, :-1]], axis=1)
     edges = np.stack([parents.ravel(), arms.ravel()], axis=1)
@@ -51,7 +51,7 @@ def tree_star(degree, length, *, max_bytes=GRAPH_MAX_BYTES) -> Graph:
     d = as_int("degree", degree, minimum=1)
     ell = as_int("length", length, minimum=2, maximum=64)
     n_total = 1 + d * (2 ** (ell - 1) - 1)
-    check_size(f"tree-star:{d}x{ell}", n_total, n_total - 1, max_bytes)
+    check_size(f"tree-star:{d}x{ell}", n_total, n_total - 1, max_bytes=max_bytes)
     level = np.arange(1, d + 1, dtype=np.int64)
     edges = [np.stack([np.zeros(d, dtype=np.int64), level], axis=1)]
     depth = [np.zeros(1, dtype=np.int64), np.ones(d, dtype=np.int64)]
@@ -80,7 +80,7 @@ def tree_star(degree, length, *, max_bytes=GRAPH_MAX_BYTES) -> Graph:
 def cycle(n, *, max_bytes=GRAPH_MAX_BYTES) -> Graph:
     """Cycle :math:`C_n` with edges ``i -> (i+1) mod n`` (n >= 3; size checked first)."""
     n = as_int("n", n, minimum=3)
-    check_size(f"cycle:{n}", n, n, max_bytes)
+    check_size(f"cycle:{n}", n, n, max_bytes=max_bytes)
     i = np.arange(n, dtype=np.int64)
     return Graph(n, np.stack([i, (i + 1) % n], axis=1), f"cycle:{n}", {"kind": "cycle"})
 
@@ -88,7 +88,7 @@ def cycle(n, *, max_bytes=GRAPH_MAX_BYTES) -> Graph:
 def path(n, *, max_bytes=GRAPH_MAX_BYTES) -> Graph:
     """Path graph on ``n`` nodes with edges ``i -> i+1`` (n >= 2; size checked first)."""
     n = as_int("n", n, minimum=2)
-    check_size(f"path:{n}", n, n - 1, max_bytes)
+    check_size(f"path:{n}", n, n - 1, max_bytes=max_bytes)
     i = np.arange(n - 1, dtype=np.int64)
     return Graph(n, np.stack([i, i + 1], axis=1), f"path:{n}", {"kind": "path"})
 
@@ -102,7 +102,7 @@ def grid(rows, cols, *, max_bytes=GRAPH_MAX_BYTES) -> Graph:
     c = as_int("cols", cols, minimum=1)
     if r * c < 2:
         raise ValueError("rows*cols must be >= 2 for a grid with an edge")
-    check_size(f"grid:{r}x{c}", r * c, r * (c - 1) + (r - 1) * c, max_bytes)
+    check_size(f"grid:{r}x{c}", r * c, r * (c - 1) + (r - 1) * c, max_bytes=max_bytes)
     ids = np.arange(r * c, dtype=np.int64).reshape(r, c)
     right = np.stack([ids[:, :-1].ravel(), ids[:, 1:].ravel()], axis=1)
     down = np.stack([ids[:-1, :].ravel(), ids[1:, :].ravel()], axis=1)
@@ -136,7 +136,7 @@ def random_graph(n, mean_degree, seed=0, *, max_bytes=GRAPH_MAX_BYTES) -> Graph:
     k = as_float("mean_degree", mean_degree, 2 * (n - 1) / n, n - 1)
     seed = as_int("seed", seed, minimum=0)
     m_target = max(n - 1, int(round(n * k / 2)))
-    check_size(f"random:{n}x{k:g}:{seed}", n, m_target, max_bytes)
+    check_size(f"random:{n}x{k:g}:{seed}", n, m_target, max_bytes=max_bytes)
     rng = np.random.default_rng(seed)
     order = rng.permutation(n).astype(np.int64)
     edges = np.stack([order[:-1], order[1:]], axis=1)

@@ -49,7 +49,7 @@ def _posterior(values: np.ndarray, prior: np.ndarray, x: np.ndarray, sigma: floa
     return post / post.sum(axis=1, keepdims=True)
 
 
-def bayes_predictions(values, prior, x, sigma: float) -> dict:
+def bayes_predictions(values, prior, x, *, sigma: float) -> dict:
     r"""``{"map": v_{\hat\jmath(x)}, "mean": \hat v(x)}`` for observations ``x``."""
     values, prior, sigma = _check(values, prior, sigma)
     x = as_array("x", x, ndim=1)
@@ -67,7 +67,7 @@ def _check(values, prior, sigma):
     return values, prior, as_float("sigma", sigma, 0.0, low_open=True)
 
 
-def overprediction_ratio(values, prior, sigma: float, k: int) -> dict:
+def overprediction_ratio(values, prior, *, sigma: float, k: int) -> dict:
     r""":math:`R_k` (module docstring) of the MAP and of the rounded posterior mean:
     ``{"map": R_k^{MAP}, "mean": R_k^{mean}, "top_mass": P(v in top-k)}``."""
     values, prior, sigma = _check(values, prior, sigma)

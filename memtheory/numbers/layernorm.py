@@ -43,7 +43,7 @@ def _vec(name: str, v) -> np.ndarray:
     return v
 
 
-def layer_norm(u, gamma=None, beta=None, eps: float = 0.0) -> np.ndarray:
+def layer_norm(u, gamma=None, beta=None, *, eps: float = 0.0) -> np.ndarray:
     r""":math:`\gamma\odot(u-\bar u)/\sqrt{\mathrm{Var}(u)+\epsilon}+\beta` over the last axis
     (biased variance, as in ``torch.nn.LayerNorm``; Ba et al. 2016, arXiv 1607.06450), float64.
     ``eps = 0`` needs a non-constant ``u``."""
@@ -111,7 +111,7 @@ def recover(h, e, p) -> np.ndarray:
     return (b * (h @ ehat) / (h @ q) - a) / c
 
 
-def recovery_error(x, e, p, angle_resolution: float) -> np.ndarray:
+def recovery_error(x, e, p, *, angle_resolution: float) -> np.ndarray:
     r""":math:`\delta x=\sigma\,((cx+a)^2+b^2)/(c\,b)`: the error in :math:`x` caused by an error
     :math:`\sigma` (radians) in :math:`\theta` (first order)."""
     c, a, b = ray_geometry(e, p)
@@ -122,7 +122,7 @@ def recovery_error(x, e, p, angle_resolution: float) -> np.ndarray:
     return sigma * ((c * x + a) ** 2 + b**2) / (c * b)
 
 
-def dynamic_range(e, p, angle_resolution: float, rel_error: float) -> dict:
+def dynamic_range(e, p, *, angle_resolution: float, rel_error: float) -> dict:
     r"""Windows of :math:`x` where :math:`\delta x\le r\,|x|`: solving
     :math:`\sigma((cx+a)^2+b^2)\le r\,c\,b\,|x|` gives, for :math:`x>0`,
 

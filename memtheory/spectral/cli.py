@@ -87,7 +87,7 @@ def _dynamics_args(args) -> dict:
 def _print_observation4(args) -> int:
     dyn = _dynamics_args(args)
     check_dense_size(
-        f"--observation4 with --dim {dyn['d']}", 17, dyn["d"], DENSE_MAX_BYTES
+        f"--observation4 with --dim {dyn['d']}", 17, dyn["d"], max_bytes=DENSE_MAX_BYTES
     )  # largest tiny graph: 17
     rows = [observation4_row(as_graph(spec), **dyn).as_dict() for spec in TINY_GRAPHS]
     if args.json:
@@ -169,7 +169,9 @@ def main(argv=None) -> int:
     except ValueError as exc:
         raise ValueError(f"--graph: {exc}") from None
     if dyn is not None:
-        check_dense_size(f"--dynamics with --dim {dyn['d']}", g.n, dyn["d"], DENSE_MAX_BYTES)
+        check_dense_size(
+            f"--dynamics with --dim {dyn['d']}", g.n, dyn["d"], max_bytes=DENSE_MAX_BYTES
+        )
         every = (
             max(1, dyn["steps"] // 10)
             if args.record_every is None

@@ -64,10 +64,10 @@ def ce_fixed_point(
     seed = as_int("seed", seed, minimum=0)
     gtol = as_float("gtol", gtol, 0.0, low_open=True)
     max_iter = as_int("max_iter", max_iter, minimum=1)
-    check_dense_size("ce_fixed_point", g.n, d, max_bytes)
+    check_dense_size("ce_fixed_point", g.n, d, max_bytes=max_bytes)
     Q = dense_transition(g)
     mask = Q > 0
-    V0 = initial_embedding(g, V0, d, init_std, seed)
+    V0 = initial_embedding(g, V0, d=d, init_std=init_std, seed=seed)
 
     def fun(x):
         V = x.reshape(g.n, d)

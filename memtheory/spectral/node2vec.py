@@ -33,7 +33,7 @@ def embedding_arg(graph: Graph, V) -> np.ndarray:
     return V
 
 
-def initial_embedding(g: Graph, V0, d: int, init_std: float, seed: int) -> np.ndarray:
+def initial_embedding(g: Graph, V0, *, d: int, init_std: float, seed: int) -> np.ndarray:
     """A copy of ``V0`` (checked to be ``(n, d)``), or ``N(0, init_std^2)`` entries drawn with
     ``seed`` when ``V0`` is None."""
     if V0 is None:
@@ -151,7 +151,7 @@ def dense_dynamics_bytes(n: int, d: int) -> int:
     return 8 * (8 * int(n) * int(n) + 6 * int(n) * int(d))
 
 
-def check_dense_size(what: str, n: int, d: int, max_bytes) -> None:
+def check_dense_size(what: str, n: int, d: int, *, max_bytes) -> None:
     """Refuse, before allocating, a dense Node2Vec route whose arrays exceed ``max_bytes``.
 
     The message names the routes that handle larger graphs: the predicted subspace
@@ -217,10 +217,10 @@ def node2vec_dynamics(
     init_std = as_float("init_std", init_std, 0.0, low_open=True)
     seed = as_int("seed", seed, minimum=0)
     record_every = as_int("record_every", record_every, minimum=1)
-    check_dense_size("node2vec_dynamics", g.n, d, max_bytes)
+    check_dense_size("node2vec_dynamics", g.n, d, max_bytes=max_bytes)
     Q = dense_transition(g)
     mask = Q > 0
-    V = initial_embedding(g, V0, d, init_std, seed)
+    V = initial_embedding(g, V0, d=d, init_std=init_std, seed=seed)
     basis = node2vec_prediction(g, k)
     t0 = time.perf_counter()
     records = []

@@ -43,7 +43,7 @@ def _dense_guard(g: Graph, what: str, limit: int = 5000):
         )
 
 
-def netmf_matrix(graph, T=10, b=1.0, log: str = "truncated"):
+def netmf_matrix(graph, *, T=10, b=1.0, log: str = "truncated"):
     r"""NetMF matrix of DeepWalk with window ``T`` and ``b`` negatives (arXiv 1710.02971, Thm 2).
 
     .. math:: M = \frac{\mathrm{vol}(G)}{bT}\Big(\sum_{r=1}^{T}(D^{-1}A)^r\Big)D^{-1},

@@ -27,7 +27,7 @@ def transformer_parameter_count():
     pts = [(32, 8, 8, 64), (128, 4, 32, 512), (8, 1, 1, 0)]
     for dv, hv, dhv, mv in pts:
         ref = int(total.subs({d: dv, H: hv, dh: dhv, m: mv}))
-        assert cap.transformer_parameters(dv, hv, dhv, mv) == ref
+        assert cap.transformer_parameters(dv, heads=hv, head_dim=dhv, width=mv) == ref
     return f"sum of the six weight shapes = 4 H d_h d + 2 m d; numeric equal at {len(pts)} points"
 
 

@@ -23,14 +23,14 @@ def factual_plateaus():
     assert sp.simplify(loss.subs({x: 0, y: 0}) - sp.log(R * D)) == 0
     assert sp.limit(loss.subs(x, 0), y, sp.oo) == sp.log(D)
     pl = dy.factual_recall_plateaus(4, 8)
-    ode = dy.sequential_learning_ode(16, 4, 8, 300.0, n_points=50)
-    err = max(abs(pl["init"] - math.log(32)), abs(ode["loss"][0] - math.log(32)))
-    err = max(err, abs(pl["hallucination"] - math.log(8)))
+    ode = dy.sequential_learning_ode(16, 4, 8, t_max=300.0, n_points=50)
+    err = max(abs(pl.init - math.log(32)), abs(ode.loss[0] - math.log(32)))
+    err = max(err, abs(pl.hallucination - math.log(8)))
     assert err < 1e-12, err
-    mid = float(ode["loss"][-1])  # t = 300: relation learned, subject not yet
+    mid = float(ode.loss[-1])  # t = 300: relation learned, subject not yet
     assert abs(mid - math.log(8)) < 0.05, mid
     return (
-        f"Z = (e^x+D-1)(e^y+R-1); ln(RD)={pl['init']:.4f}, ln D={pl['hallucination']:.4f}; "
+        f"Z = (e^x+D-1)(e^y+R-1); ln(RD)={pl.init:.4f}, ln D={pl.hallucination:.4f}; "
         f"ODE loss at t=300 (R=4, D=8, S=16): {mid:.4f}"
     )
 

@@ -35,7 +35,7 @@ def margin_recursion():
     for _ in range(6):
         mm = mm + np.array([f(a, b) for a, b in zip(mm, pv, strict=True)])
         ref.append(mm.copy())
-    got = dy.orthonormal_margin_recursion(pv, Mv, ev, 6)
+    got = dy.orthonormal_margin_recursion(pv, Mv, lr=ev, steps=6)
     err = float(np.abs(np.array(ref) - got).max())
     assert err < 1e-13, err
     return (
@@ -59,7 +59,7 @@ def margin_flow_solution():
     # numeric: the flow solves the implicit equation, and tracks log(eta p M t)
     pv, Mv, ev = np.array([0.7, 0.3]), 3, 2.0
     tt = np.array([0.5, 10.0, 1e6])
-    mf = dy.orthonormal_margin_flow(pv, Mv, ev, tt)
+    mf = dy.orthonormal_margin_flow(pv, Mv, lr=ev, t=tt)
     resid = np.exp(mf) + (Mv - 1) * mf - (ev * pv * Mv * tt[:, None] + 1)
     rel = float(np.abs(resid / (ev * pv * Mv * tt[:, None] + 1)).max())
     assert rel < 1e-13, rel
@@ -83,8 +83,8 @@ def loss_asymptote():
     # sum over N tokens: N (M-1)/(eta M), whatever p
     pv = np.array([0.5, 0.25, 0.15, 0.1])
     Mv, ev, T = 5, 3.0, 20_000
-    L = dy.orthonormal_loss(pv, Mv, ev, T)
-    ratio = float(L[-1] / dy.orthonormal_loss_asymptote(pv.size, Mv, ev, T))
+    L = dy.orthonormal_loss(pv, Mv, lr=ev, steps=T)
+    ratio = float(L[-1] / dy.orthonormal_loss_asymptote(pv.size, Mv, lr=ev, t=T))
     # relative correction ~ (M-1) log(eta p M t) / (eta p M t), largest for the rarest token
     bound = max((Mv - 1) * math.log(ev * q * Mv * T) / (ev * q * Mv * T) for q in pv)
     assert abs(ratio - 1) < 3 * bound, (ratio, bound)
@@ -174,10 +174,10 @@ def two_particle_map():
             pt = {a: av, eta: ev, p1: pv} | dict(zip(w, wv, strict=True))
             diff = sp.N((new - claim).subs(pt), 30)
             assert abs(diff) < 1e-25, diff
-    out = dy.two_particle_dynamics(0.75, 0.95, 10.0, 35)
+    out = dy.two_particle_dynamics(0.75, 0.95, lr=10.0, steps=35)
     E, U = dy.two_particle_embeddings(0.95)
-    ref = dy.memory_gd(E, U, [0, 1], [0.75, 0.25], 10.0, 35)
-    err = float(np.abs(out["margins"] - ref["margins"]).max())
+    ref = dy.memory_gd(E, U, [0, 1], [0.75, 0.25], lr=10.0, steps=35)
+    err = float(np.abs(out.margins - ref.margins).max())
     assert err < 1e-11, err
     return (
         "map exact at rational points (30 digits); "

@@ -30,7 +30,7 @@ def tiered_and_sign():
     inc = -eta * sp.sign(gf) + eta * sp.sign(gw)
     assert inc.subs({sp.sign(gf): -1, sp.sign(gw): 1}) == 2 * eta
     pi = dy.tiered_zipf(4).frequencies
-    L = dy.orthonormal_class_losses(pi, 0.3, 20, method="sign")
+    L = dy.orthonormal_class_losses(pi, lr=0.3, steps=20, method="sign")
     ref = np.log1p((pi.size - 1) * np.exp(-2 * 0.3 * np.arange(21)))
     err = float(np.abs(L - ref[:, None]).max())
     assert err < 1e-15, err

@@ -7,9 +7,9 @@ import pytest
 import torch
 from numpy.testing import assert_allclose
 
-from empirical.batched import looped_reference, model_at, train_batched
 from empirical.tasks.edges import edge_dataset, eq1_weights
-from empirical.train import TrainConfig
+from empirical.training.batched import looped_reference, model_at, train_batched
+from empirical.training.train import TrainConfig
 from memtheory.graphs import irregular, path_star
 
 GRAPH = path_star(3, 3)  # 7 nodes, 12 directed edges

@@ -10,11 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from empirical.experiment import experiment_main
 from empirical.experiments.capacity import config as cfg
 from empirical.experiments.capacity import metrics as exp
 from empirical.experiments.capacity import run as capacity_run
-from empirical.models import assoc_memory as am
+from empirical.models.memories import assoc_memory as am
+from empirical.running.experiment import experiment_main
 from empirical.tasks import associative as tasks
 
 

@@ -88,7 +88,7 @@ def test_same_seed_same_numbers():
 
 
 def test_cli_rejects_bad_flag_in_one_line(capsys):
-    from empirical.experiment import experiment_main
+    from empirical.running.experiment import experiment_main
     from memtheory.cli import run_cli
 
     code = run_cli(lambda argv: experiment_main("counting", argv), ["--width", "7"], prog="x")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from empirical.decoding import (
+from empirical.measure.decoding import (
     greedy_decode,
     path_accuracy,
     restricted_argmax,
@@ -166,7 +166,7 @@ def test_incontext_oracle_accuracy():
 def test_head_at_read_positions_equals_full_forward(name):
     """Sequence models apply the head only where decoding reads: same logits and tokens as
     the full forward."""
-    from empirical.decoding import _logits_at
+    from empirical.measure.decoding import _logits_at
     from empirical.models import build_model
 
     task = make_pathstar(6, 3, seed=0)

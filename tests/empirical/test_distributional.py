@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from empirical.experiment import experiment_main
 from empirical.experiments.distributional import config as C
+from empirical.running.experiment import experiment_main
 
 TINY = C.DistributionalConfig(
     vocab_size=10, seq_len=16, d_model=8, ff_mult=1, batch=4, steps=3, test_batch=32, seeds=2

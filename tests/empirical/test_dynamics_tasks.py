@@ -10,14 +10,14 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from empirical import recall_probes as rp
-from empirical.models.factual import (
+from empirical.measure import recall_probes as rp
+from empirical.models.memories.factual import (
     LinearAttentionConfig,
     LinearAttentionFactual,
     OneLayerFactual,
     OneLayerFactualConfig,
 )
-from empirical.models.two_layer import TwoLayerConfig, TwoLayerTransformer
+from empirical.models.memories.two_layer import TwoLayerConfig, TwoLayerTransformer
 from empirical.tasks import factual_recall as fr
 from empirical.tasks import noisy_recall as nr
 from empirical.tasks.tiered_zipf import tiered_zipf_data, zipf_memory_data

@@ -2,7 +2,7 @@
 
 import sys
 
-from empirical.experiment import experiment_main
+from empirical.running.experiment import experiment_main
 from memtheory.cli import run_cli
 
 TOPIC = "tests.empirical.fake_topic"

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 import torch
 
-from empirical.experiment import experiment_main
 from empirical.experiments.factual_recall import config as C
 from empirical.experiments.factual_recall import metrics
 from empirical.experiments.factual_recall.boundary import paper_boundary_success
-from empirical.models.factual import OneLayerFactual, OneLayerFactualConfig
+from empirical.models.memories.factual import OneLayerFactual, OneLayerFactualConfig
+from empirical.running.experiment import experiment_main
 
 TINY = C.FactualRecallConfig(
     seq_subjects=4,

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from empirical.claims import get
-from empirical.experiment import experiment_main
 from empirical.experiments.gd_associative.config import PROFILES, GDAssociativeConfig
+from empirical.running.experiment import experiment_main
 from memtheory import dynamics as dyn
 from memtheory.cli import run_cli
 
@@ -63,13 +63,13 @@ def test_torch_gd_equals_theory_gd_and_recursion():
     U = rng.standard_normal((3, 5))
     y, p = np.array([0, 1, 2, 1]), np.array([0.4, 0.3, 0.2, 0.1])
     meas = torch_memory_gd(E, U, y, p, 0.7, 30)
-    pred = dyn.memory_gd(E, U, y, p, 0.7, 30)
-    np.testing.assert_allclose(meas["loss"], pred["loss"], rtol=1e-12)
-    np.testing.assert_allclose(meas["margins"], pred["margins"], atol=1e-12)
+    pred = dyn.memory_gd(E, U, y, p, lr=0.7, steps=30)
+    np.testing.assert_allclose(meas["loss"], pred.loss, rtol=1e-12)
+    np.testing.assert_allclose(meas["margins"], pred.margins, atol=1e-12)
     Eo = np.linalg.qr(rng.standard_normal((6, 6)))[0]
     orth = torch_memory_gd(Eo[:4], Eo[:3], y, p, 3.0, 50)
     np.testing.assert_allclose(
-        orth["margins"], dyn.orthonormal_margin_recursion(p, 3, 3.0, 50), atol=1e-12
+        orth["margins"], dyn.orthonormal_margin_recursion(p, 3, lr=3.0, steps=50), atol=1e-12
     )
 
 

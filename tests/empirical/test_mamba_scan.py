@@ -143,7 +143,8 @@ def test_rows_without_gradient_are_skipped_exactly(monkeypatch, last, block_byte
 
 
 def test_vmap_over_models_folds_the_model_axis_into_the_batch():
-    """empirical.batched runs Mamba under torch.func.vmap: per-model A, sparse or dense grads."""
+    """empirical.training.batched runs Mamba under torch.func.vmap: per-model A, sparse or dense
+    grads."""
     K, b, T, c, n = 3, 4, 6, 5, 3
     g = torch.Generator().manual_seed(7)
     for a_batched, sparse in ((True, False), (True, True), (False, True)):

@@ -9,7 +9,7 @@ from empirical.models import MODEL_NAMES, build_model, model_config, node2vec_ob
 from empirical.models.mamba import selective_scan, selective_scan_reference
 from empirical.models.transformer import sinusoidal_positions
 from empirical.tasks.edges import edge_dataset
-from empirical.train import masked_loss
+from empirical.training.train import masked_loss
 from memtheory.graphs import cycle, irregular, path_star
 
 VOCAB = 17 + 9

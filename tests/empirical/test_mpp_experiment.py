@@ -94,7 +94,7 @@ def test_the_run_is_seeded():
     from empirical.experiments.mpp import transfer as tr
 
     cfg = dataclasses.replace(TINY, widths=(1, 2), toy_seeds=2)
-    from empirical.runtime import torch_threads
+    from empirical.running.runtime import torch_threads
 
     tests = tr.test_sets(cfg)
     with torch_threads(1):

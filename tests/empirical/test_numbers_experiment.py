@@ -129,7 +129,7 @@ def test_same_seed_same_numbers():
     [(["--schemes", "P10,P7"], "schemes"), (["--steps", "0"], "steps")],
 )
 def test_cli_bad_flags_are_one_line_exit_2(argv, word, capsys):
-    from empirical.experiment import experiment_main
+    from empirical.running.experiment import experiment_main
     from memtheory.cli import run_cli
 
     code = run_cli(lambda a: experiment_main("numbers", a), argv, prog="numbers")

@@ -5,7 +5,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from empirical.results import atomic_save_figure, atomic_write_text  # noqa: E402
+from empirical.running.results import atomic_save_figure, atomic_write_text  # noqa: E402
 
 
 def _umask_mode():
@@ -38,7 +38,7 @@ def test_new_figure_leaves_the_backend_and_pyplot_alone(tmp_path):
     code = (
         "import matplotlib, sys\n"
         "matplotlib.use('svg')\n"
-        "from empirical.results import new_figure, atomic_save_figure\n"
+        "from empirical.running.results import new_figure, atomic_save_figure\n"
         "fig, ax = new_figure(1, 2, figsize=(3, 2)); ax[0].plot([0, 1])\n"
         f"atomic_save_figure(fig, {str(tmp_path / 'f.png')!r})\n"
         "print(matplotlib.get_backend(), 'matplotlib.pyplot' in sys.modules)\n"

@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from empirical.experiment import experiment_main
 from empirical.experiments.scaling import config as cfg
 from empirical.experiments.scaling import metrics
 from empirical.experiments.scaling import run as exp
-from empirical.models import assoc_memory as am
+from empirical.models.memories import assoc_memory as am
+from empirical.running.experiment import experiment_main
 from empirical.tasks import associative as tasks
 from memtheory import scaling as theory
 

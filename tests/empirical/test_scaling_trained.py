@@ -16,7 +16,7 @@ from empirical.experiments.scaling_trained import cells as C
 from empirical.experiments.scaling_trained import config as cfg
 from empirical.experiments.scaling_trained import run as exp
 from empirical.experiments.scaling_trained import summary as S
-from empirical.models import zipf_memory as zm
+from empirical.models.memories import zipf_memory as zm
 from memtheory import scaling as theory
 
 # ------------------------------------------------------------------------------------------
@@ -252,7 +252,9 @@ def test_summary_predictions_are_memtheorys():
     assert_allclose(g["floor"], 0.8 * theory.missing_mass(g["samples"], 2.0, facts=20), rtol=1e-12)
     assert_allclose(
         g["sgd_scheme"],
-        theory.scheme_error("sgd", 16, g["samples"], 2.0, 20, answers=5, lr=1.0 / 32),
+        theory.scheme_error(
+            "sgd", d=16, samples=g["samples"], alpha=2.0, facts=20, answers=5, lr=1.0 / 32
+        ),
         rtol=1e-12,
     )
     assert g["error"]["n"] == 2

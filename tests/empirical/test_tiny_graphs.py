@@ -17,7 +17,7 @@ from empirical.experiments.tiny_graphs import run as rn
 from empirical.experiments.tiny_graphs import train as tr
 from empirical.experiments.tiny_graphs.__main__ import main
 from empirical.experiments.tiny_graphs.report import judged
-from empirical.results import read_jsonl
+from empirical.running.results import read_jsonl
 
 TINY = dict(
     graphs=("cycle:6",),

@@ -9,10 +9,10 @@ import pytest
 import torch
 from numpy.testing import assert_allclose
 
-from empirical import probes
+from empirical.measure import probes
 from empirical.models import build_model
 from empirical.tasks.edges import edge_dataset, eq1_weights
-from empirical.train import TrainConfig, lr_at, resolve_device, set_seed, train
+from empirical.training.train import TrainConfig, lr_at, resolve_device, set_seed, train
 from memtheory.graphs import cycle, irregular, path_star
 
 
@@ -250,7 +250,7 @@ def test_set_seed_and_device():
 
 
 def test_dataset_loss_in_chunks_equals_one_pass():
-    from empirical.train import dataset_loss, masked_loss
+    from empirical.training.train import dataset_loss, masked_loss
 
     graph = irregular()
     inputs, labels = edge_dataset(graph)
@@ -266,7 +266,7 @@ def test_dataset_loss_in_chunks_equals_one_pass():
 @pytest.mark.parametrize("name", ["transformer", "mamba", "node2vec"])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_model_loss_heads_labelled_positions_only_same_value(name, weighted):
-    from empirical.train import masked_loss, model_loss
+    from empirical.training.train import masked_loss, model_loss
 
     graph = irregular()
     inputs, labels = edge_dataset(graph)
@@ -285,7 +285,7 @@ def test_trimmed_rows_same_loss_and_gradients(name):
     """trim_rows: rows read up to their last label (edge rows of the path-star mix end at
     position 1) give the loss and every gradient of the full rows (float64)."""
     from empirical.tasks.pathstar import make_pathstar, mix_examples
-    from empirical.train import _trimmed_features, model_loss
+    from empirical.training.train import _trimmed_features, model_loss
 
     task = make_pathstar(12, 4, seed=0, n_pause=3)
     x, y = mix_examples(task, 1, False, seed=0)

@@ -13,7 +13,7 @@ import pytest
 
 from empirical import claims as claims_mod
 from empirical import validate
-from empirical.results import atomic_write_json, read_jsonl
+from empirical.running.results import atomic_write_json, read_jsonl
 from empirical.validate.run import experiment_api
 
 MOD = "tests.empirical.fake_claims"

@@ -233,9 +233,14 @@ def test_quoted_probability_violations_are_gone():
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
 def test_readout_error_refuses_non_finite(bad):
-    for args in ((bad, 1.0, 1.0, 5), (1.0, bad, 1.0, 5), (1.0, 1.0, bad, 5), (1.0, 1.0, 1.0, bad)):
+    for *args, answers in (
+        (bad, 1.0, 1.0, 5),
+        (1.0, bad, 1.0, 5),
+        (1.0, 1.0, bad, 5),
+        (1.0, 1.0, 1.0, bad),
+    ):
         with pytest.raises(ValueError):
-            scaling.readout_error(*args)
+            scaling.readout_error(*args, answers=answers)
 
 
 def test_sgd_weight_refuses_non_integer_steps():

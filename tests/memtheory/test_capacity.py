@@ -163,14 +163,16 @@ def test_mlp_fits_agree_on_bits_per_parameter():
 @settings(max_examples=20)
 @given(*(st.integers(0, 64) for _ in range(3)), st.integers(1, 256))
 def test_transformer_parameter_count(heads, head_dim, mlp_width, d):
-    p = c.transformer_parameters(d, heads, head_dim, mlp_width)
+    p = c.transformer_parameters(d, heads=heads, head_dim=head_dim, width=mlp_width)
     # independent count: the sizes of the weight matrices of one layer (Q, K, V: d x H d_h;
     # O: H d_h x d; MLP in and out: d x m, m x d), embeddings and biases excluded
     shapes = [(d, heads * head_dim)] * 3 + [(heads * head_dim, d), (d, mlp_width), (mlp_width, d)]
     assert p == sum(int(np.prod(s)) for s in shapes)
-    assert_allclose(c.transformer_capacity(d, heads, head_dim, mlp_width), 0.15 * p)
+    assert_allclose(
+        c.transformer_capacity(d, heads=heads, head_dim=head_dim, width=mlp_width), 0.15 * p
+    )
     # transfer to M answers at constant bits: N log2 M = 3 * 0.15 p
-    n = c.transformer_capacity(d, heads, head_dim, mlp_width, answers=64)
+    n = c.transformer_capacity(d, heads=heads, head_dim=head_dim, width=mlp_width, answers=64)
     assert_allclose(n * 6, 3 * 0.15 * p)
 
 

@@ -37,13 +37,13 @@ def test_bos_counter_is_exact_at_any_length_and_region_count(length, regions, se
 @pytest.mark.slow
 @pytest.mark.parametrize("regions", [1, 4, 16])
 def test_bos_counter_at_4096_tokens(regions):
-    net = mc.handbuilt_network(16, 64)
+    net = mc.handbuilt_network(max_regions=16, max_count=64)
     b = sample_counting(regions, 1, 4096, regions, 64)
     np.testing.assert_array_equal(mc.handbuilt_counts(net, b.tokens[0]), b.counts[0])
 
 
 def test_close_bias_generalizes_in_length_not_in_region_count():
-    net = mc.handbuilt_network(16, 64, bias="close", train_regions=4)
+    net = mc.handbuilt_network(max_regions=16, max_count=64, bias="close", train_regions=4)
     for length in (24, 100, 700):
         b = _batch(1, length, 4, n=5)
         for t, c in zip(b.tokens, b.counts, strict=True):
@@ -59,11 +59,14 @@ def test_close_bias_generalizes_in_length_not_in_region_count():
         for t, c in zip(b.tokens[:5], b.counts[:5], strict=True):
             clear = np.abs((c * 4 / regions) % 1 - 0.5) > 1e-9
             got = mc.handbuilt_counts(net, t)
-            np.testing.assert_array_equal(got[clear], mc.balance_count(c, regions, 4, 64)[clear])
+            np.testing.assert_array_equal(
+                got[clear],
+                mc.balance_count(c, bias_tokens=regions, train_bias_tokens=4, max_count=64)[clear],
+            )
 
 
 def test_paper_example_and_errors():
-    net = mc.handbuilt_network(4, 8)
+    net = mc.handbuilt_network(max_regions=4, max_count=8)
     np.testing.assert_array_equal(
         mc.handbuilt_counts(net, mc.parse("[ 0 ] [ 1 0 1 ] 0 [ 1 ] 1 [ ] 0")), [0, 2, 1, 0]
     )
@@ -113,12 +116,12 @@ def test_attention_is_equivariant_without_mask():
     q, k, v = rng.standard_normal((7, 3)), rng.standard_normal((7, 3)), rng.standard_normal((7, 2))
     p = rng.permutation(7)
     np.testing.assert_allclose(
-        attention(q[p], k[p], v[p], False), attention(q, k, v, False)[p], atol=1e-14
+        attention(q[p], k[p], v[p], causal=False), attention(q, k, v, causal=False)[p], atol=1e-14
     )
-    out, w = attention(q, k, v, True, return_weights=True)
+    out, w = attention(q, k, v, causal=True, return_weights=True)
     assert np.all(np.triu(w, 1) == 0) and np.allclose(w.sum(1), 1)
     with pytest.raises(ValueError, match="^q"):
-        attention(q[:3], k, v, True)
+        attention(q[:3], k, v, causal=True)
 
 
 @settings(max_examples=50, deadline=None)
@@ -130,7 +133,7 @@ def test_bias_gap_and_resolution(n, b):
         mc.bias_gap(n, v1, vb),
         atol=1e-15,
     )
-    o = mc.bias_output(n, v1, vb, b)
+    o = mc.bias_output(n, v1, vb, bias_tokens=b)
     ell = mc.balance_logits(o, 600, b)
     assert np.argmax(ell) == n
     np.testing.assert_allclose(ell[n] - np.delete(ell, n).max(), 1 / (n + b), rtol=1e-9)
@@ -142,7 +145,7 @@ def test_bias_functions_reject_bad_input():
     with pytest.raises(ValueError, match="^v_bias"):
         mc.bias_output(1, [1.0, 0.0], [0.0])
     with pytest.raises(ValueError, match="^bias_tokens"):
-        mc.bias_output(1, [1.0], [0.0], 0)
+        mc.bias_output(1, [1.0], [0.0], bias_tokens=0)
     with pytest.raises(ValueError, match="^o"):
         mc.balance_logits([1.0, 2.0, 3.0], 4)
     with pytest.raises(ValueError, match="^seed"):

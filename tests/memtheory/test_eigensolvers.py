@@ -64,8 +64,8 @@ def test_filtered_lanczos_recovers_from_a_cut_above_the_wanted_eigenvalues(monke
     w_dense = _dense_top(M)
     real = filtered.lanczos_ritz_values
 
-    def too_high(matvec, n, steps, seed=0):
-        good, top, bottom = real(matvec, n, steps, seed)
+    def too_high(matvec, n, *, steps, seed=0):
+        good, top, bottom = real(matvec, n, steps=steps, seed=seed)
         return np.sort(np.concatenate([good, np.full(8, w_dense[2])]))[::-1], top, bottom
 
     monkeypatch.setattr(filtered, "lanczos_ritz_values", too_high)
@@ -101,7 +101,7 @@ def test_chebyshev_filter_is_T_d_of_the_mapped_matrix(lo, width, degree):
     M = sp.diags(lam, format="csr")
     x = np.random.default_rng(0).standard_normal((40, 2))
     with contextlib.ExitStack() as stack:
-        op = filtered.chebyshev_filter(M, lo, cut, degree, stack)
+        op = filtered.chebyshev_filter(M, lo=lo, cut=cut, degree=degree, stack=stack)
         y = op.matmat(x)
     t = (2 * lam - (cut + lo)) / (cut - lo)
     expected = chebyshev.chebval(t, [0] * degree + [1])[:, None] * x
@@ -112,7 +112,7 @@ def test_chebyshev_filter_deflates():
     M = spectral.neg_laplacian(graphs.random_graph(300, 6, seed=7))
     Y = np.linalg.qr(np.random.default_rng(1).standard_normal((300, 3)))[0]
     with contextlib.ExitStack() as stack:
-        op = filtered.chebyshev_filter(M, -4.0, -1.0, 5, stack, Y)
+        op = filtered.chebyshev_filter(M, lo=-4.0, cut=-1.0, degree=5, stack=stack, Y=Y)
         y = op.matvec(np.random.default_rng(2).standard_normal(300))
     assert_allclose(Y.T @ y, 0.0, atol=1e-9 * np.linalg.norm(y))
 
@@ -133,7 +133,7 @@ def test_ritz_estimate_lies_below_the_eigenvalues_of_the_same_rank():
     # makes the filter's cut fall below lambda_k
     M = spectral.neg_laplacian(graphs.random_graph(1200, 10, seed=9))
     w_dense = _dense_top(M)
-    good, top, bottom = filtered.lanczos_ritz_values(lambda v: M @ v, 1200, 300)
+    good, top, bottom = filtered.lanczos_ritz_values(lambda v: M @ v, 1200, steps=300)
     assert np.all(np.diff(good) < 0)
     assert np.all(good[:40] <= w_dense[:40] + 1e-10)
     assert top <= w_dense[0] + 1e-10 and bottom >= w_dense[-1] - 1e-10

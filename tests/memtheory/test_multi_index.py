@@ -50,7 +50,7 @@ def test_loss_at_zero_and_full_overlap(link):
     M0, I = np.zeros((2, 2)), np.eye(2)
     assert_allclose(mi.population_loss(M0, link), f.plateaus[0], rtol=1e-12)
     assert_allclose(mi.population_loss(I, link), 0.0, atol=1e-12)
-    assert_allclose(mi.population_loss(I, link, "planted"), 0.0, atol=1e-12)
+    assert_allclose(mi.population_loss(I, link, mode="planted"), 0.0, atol=1e-12)
     assert_allclose(mi.overlap_velocity(I, link), 0.0, atol=1e-12)
 
 
@@ -104,14 +104,14 @@ def test_closed_form_equals_quadrature_for_separable_links(seed, scale, link, mo
     M = _overlap(seed, scale)
     for fn in (mi.population_loss, mi.overlap_velocity):
         assert_allclose(
-            fn(M, link, mode, method="closed-form"),
-            fn(M, link, mode, method="quadrature"),
+            fn(M, link, mode=mode, method="closed-form"),
+            fn(M, link, mode=mode, method="quadrature"),
             rtol=1e-10,
             atol=1e-10,
         )
     terms = mi._terms(mi.LINKS[link].hermite_sum)
     fast = mi._velocity_2x2(M.ravel().tolist(), terms, mode == "planted")
-    assert_allclose(np.reshape(fast, (2, 2)), mi.overlap_velocity(M, link, mode), atol=1e-12)
+    assert_allclose(np.reshape(fast, (2, 2)), mi.overlap_velocity(M, link, mode=mode), atol=1e-12)
 
 
 @settings(max_examples=25, deadline=None)
@@ -121,7 +121,9 @@ def test_separable_links_are_permutation_symmetric(seed, scale, link):
     M = _overlap(seed, scale)
     for mode in mi.MODES:
         assert_allclose(
-            mi.population_loss(M[::-1], link, mode), mi.population_loss(M, link, mode), rtol=1e-12
+            mi.population_loss(M[::-1], link, mode=mode),
+            mi.population_loss(M, link, mode=mode),
+            rtol=1e-12,
         )
 
 
@@ -142,12 +144,12 @@ def test_sign_rule(M0, trapped):
 
 def test_planted_he3_sum_stalls_where_two_timescale_escapes():
     M0 = np.array([[0.1, -0.05], [0.02, -0.03]])  # the sign rule says: trapped
-    planted = mi.integrate_overlap(M0, "He3(z1)+He3(z2)", "planted", t_max=1e6, points=20)
+    planted = mi.integrate_overlap(M0, "He3(z1)+He3(z2)", mode="planted", t_max=1e6, points=20)
     # E f*^2: one direction learned; + 24 (1 - cos^3) of the in-span rotation the Grassmann
     # projection freezes once e1 is inside span(W) (here M12 stops at -0.035: 12.02)
     assert_allclose(planted["loss"][-1], 12.0, rtol=0.01)
     assert_allclose(planted["M"][-1], [[1, 0], [0, 0]], atol=0.05)
     assert np.abs(planted["M"][-1][1]).max() < 1e-6  # teacher 2 is orthogonal to span(W)
     assert planted["M"][-1][1, 1] <= 0  # approached from below, never crossed
-    ts = mi.integrate_overlap(M0, "He3(z1)+He3(z2)", "two-timescale", t_max=1e9, points=20)
+    ts = mi.integrate_overlap(M0, "He3(z1)+He3(z2)", mode="two-timescale", t_max=1e9, points=20)
     assert ts["loss"][-1] < 1e-2

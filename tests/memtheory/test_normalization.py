@@ -45,9 +45,9 @@ def test_gradient_shares_equal_under_nmse_dominated_under_mse():
     rng = np.random.default_rng(0)
     base, err = rng.standard_normal((8, 9, 1)), 0.1 * rng.standard_normal((8, 9, 1))
     scales = np.array([1.0, 10.0, 100.0])
-    shares = nz.field_gradient_shares((base + err) * scales, base * scales, "nmse", eps=0)
+    shares = nz.field_gradient_shares((base + err) * scales, base * scales, loss="nmse", eps=0)
     assert_allclose(shares, 1 / 3, atol=1e-12)
-    mse = nz.field_gradient_shares((base + err) * scales, base * scales, "mse", eps=0)
+    mse = nz.field_gradient_shares((base + err) * scales, base * scales, loss="mse", eps=0)
     assert_allclose(mse, scales**4 / (scales**4).sum(), rtol=1e-10)
 
 
@@ -69,7 +69,7 @@ def test_subsampled_embedding_uses_the_present_rows():
         (lambda: nz.revin(lambda z: z, np.ones((4, 2)), eps=0), "x"),
         (lambda: nz.revin(lambda z: z[..., :1], np.arange(8.0).reshape(4, 2)), "g"),
         (lambda: nz.normalized_mse(np.ones((2, 2)), np.ones((2, 3))), "pred"),
-        (lambda: nz.field_gradient_shares(np.ones((2, 2)), np.ones((2, 2)), "l1"), "loss"),
+        (lambda: nz.field_gradient_shares(np.ones((2, 2)), np.ones((2, 2)), loss="l1"), "loss"),
         (lambda: nz.embedding_scale(0), "present"),
         (lambda: nz.embedding_scale(13), "present"),
         (lambda: nz.subsampled_embedding(np.ones((1, 2)), np.ones((12, 3)), [1, 1]), "present"),

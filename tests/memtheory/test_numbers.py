@@ -77,12 +77,22 @@ def test_table_example_and_token_counts():
         (lambda: N.ray_geometry([1.0, 1.0], [0.0, 1.0]), "e"),
         (lambda: N.ray_geometry([1.0, 2.0], [0.0, 1.0, 2.0]), "p"),
         (lambda: N.recover([1.0, 2.0], [1.0, 2.0], [2.0, 4.0]), "p"),
-        (lambda: N.dynamic_range([1.0, 2.0, 0.0], [0.0, 1.0, 5.0], 0.0, 0.1), "angle_resolution"),
-        (lambda: N.dynamic_range([1.0, 2.0, 0.0], [0.0, 1.0, 5.0], 0.1, -1), "rel_error"),
+        (
+            lambda: N.dynamic_range(
+                [1.0, 2.0, 0.0], [0.0, 1.0, 5.0], angle_resolution=0.0, rel_error=0.1
+            ),
+            "angle_resolution",
+        ),
+        (
+            lambda: N.dynamic_range(
+                [1.0, 2.0, 0.0], [0.0, 1.0, 5.0], angle_resolution=0.1, rel_error=-1
+            ),
+            "rel_error",
+        ),
         (lambda: N.zipf_prior(1, 1.0, 0), "n"),
-        (lambda: N.overprediction_ratio([1.0, 1.0], [0.5, 0.5], 0.1, 1), "values"),
-        (lambda: N.overprediction_ratio([1.0, 2.0], [0.5, 0.5], 0.1, 2), "k"),
-        (lambda: N.overprediction_ratio([1.0, 2.0], [0.2, 0.5], 0.1, 1), "prior"),
+        (lambda: N.overprediction_ratio([1.0, 1.0], [0.5, 0.5], sigma=0.1, k=1), "values"),
+        (lambda: N.overprediction_ratio([1.0, 2.0], [0.5, 0.5], sigma=0.1, k=2), "k"),
+        (lambda: N.overprediction_ratio([1.0, 2.0], [0.2, 0.5], sigma=0.1, k=1), "prior"),
     ],
 )
 def test_bad_input_names_the_argument(call, name):
@@ -132,18 +142,18 @@ def test_dynamic_range_bounds_recovery_error():
     rng = np.random.default_rng(3)
     e, p = rng.normal(size=(2, 16))
     sigma, r = 1e-3, 0.01
-    win = N.dynamic_range(e, p, sigma, r)
+    win = N.dynamic_range(e, p, angle_resolution=sigma, rel_error=r)
     for key in ("positive", "negative"):
         lo, hi = win[key]
         inside = np.linspace(lo, hi, 101)[1:-1]
         outside = np.array([lo - 0.1 * abs(lo), hi + 0.1 * abs(hi)])
         if key == "positive":
             outside = np.array([lo * 0.9, hi * 1.1])
-        assert np.all(N.recovery_error(inside, e, p, sigma) < r * np.abs(inside))
-        assert np.all(N.recovery_error(outside, e, p, sigma) > r * np.abs(outside))
+        assert np.all(N.recovery_error(inside, e, p, angle_resolution=sigma) < r * np.abs(inside))
+        assert np.all(N.recovery_error(outside, e, p, angle_resolution=sigma) > r * np.abs(outside))
     assert_allclose(win["ratio"], win["positive"][1] / win["positive"][0])
     # coarser resolution than the precision asked: no window
-    assert N.dynamic_range(e, p, 0.5, 0.01)["positive"] is None
+    assert N.dynamic_range(e, p, angle_resolution=0.5, rel_error=0.01)["positive"] is None
 
 
 def test_centred_position_gives_closed_form_window():
@@ -152,7 +162,7 @@ def test_centred_position_gives_closed_form_window():
     c, a, b = N.ray_geometry(e, p)
     assert a == pytest.approx(0.0, abs=1e-15)
     s, r = 1e-2, 0.1
-    lo, hi = N.dynamic_range(e, p, s, r)["positive"]
+    lo, hi = N.dynamic_range(e, p, angle_resolution=s, rel_error=r)["positive"]
     assert_allclose(lo * hi, (b / c) ** 2, rtol=1e-12)
     assert_allclose(hi / lo, ((r + math.sqrt(r * r - 4 * s * s)) / (2 * s)) ** 2, rtol=1e-12)
 
@@ -162,12 +172,12 @@ def test_frequency_bias_model():
     prior = N.zipf_prior(100, 1.0, seed=0)
     assert_allclose(prior.sum(), 1.0, rtol=1e-12)
     assert_allclose(prior, N.zipf_prior(100, 1.0, seed=0))
-    r = N.overprediction_ratio(v, prior, 0.03, 5)
+    r = N.overprediction_ratio(v, prior, sigma=0.03, k=5)
     assert r["map"] > 1.2 > 1.0 > r["mean"]
     # no noise: both predict the truth, ratio 1
-    r0 = N.overprediction_ratio(v, prior, 1e-4, 5)
+    r0 = N.overprediction_ratio(v, prior, sigma=1e-4, k=5)
     assert_allclose([r0["map"], r0["mean"]], [1.0, 1.0], atol=1e-6)
     # a uniform prior has no frequent values to favour: the MAP is the nearest value
     flat = np.full(100, 0.01)
-    pred = N.bayes_predictions(v, flat, np.array([1.004, 1.496]), 0.03)
+    pred = N.bayes_predictions(v, flat, np.array([1.004, 1.496]), sigma=0.03)
     assert_allclose(pred["map"], [1.0, 1.5])

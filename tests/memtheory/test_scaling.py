@@ -76,41 +76,46 @@ def test_zipf_tail_matches_integral_asymptotic(alpha, P):
     st.floats(1.1, 3.0),
 )
 def test_scheme_errors_are_probabilities(scheme, d, T, alpha):
-    e = s.scheme_error(scheme, d, T, alpha, 300)
+    e = s.scheme_error(scheme, d=d, samples=T, alpha=alpha, facts=300)
     assert 0.0 <= e <= 1.0
 
 
 @pytest.mark.parametrize("scheme", ["uniform", "power", "threshold"])
 def test_scheme_errors_fall_with_d(scheme):
     ds = [10, 30, 100, 300, 1000, 3000]
-    e = [s.scheme_error(scheme, d, 1000.0, 2.0, 1000) for d in ds]
+    e = [s.scheme_error(scheme, d=d, samples=1000.0, alpha=2.0, facts=1000) for d in ds]
     assert np.all(np.diff(e) < 0), e
 
 
 @pytest.mark.parametrize("scheme", ["power", "threshold"])
 def test_scheme_errors_fall_with_T(scheme):
     Ts = [10, 100, 1000, 10000]
-    e = [s.scheme_error(scheme, 200, T, 2.0, 1000) for T in Ts]
+    e = [s.scheme_error(scheme, d=200, samples=T, alpha=2.0, facts=1000) for T in Ts]
     assert np.all(np.diff(e) < 0), e
-    e_inf_d = [s.scheme_error("uniform", None, T, 2.0, 1000) for T in Ts]
+    e_inf_d = [s.scheme_error("uniform", d=None, samples=T, alpha=2.0, facts=1000) for T in Ts]
     assert np.all(np.diff(e_inf_d) < 0)
 
 
 def test_uniform_scheme_overflows_with_more_data_at_small_d():
     # arXiv 2310.02984 Sec. 3.1: q = 1 is too full to recall once d << (seen tokens)/M
-    small = s.scheme_error("uniform", 100, 100.0, 2.0, 1000)
-    large = s.scheme_error("uniform", 100, 10000.0, 2.0, 1000)
+    small = s.scheme_error("uniform", d=100, samples=100.0, alpha=2.0, facts=1000)
+    large = s.scheme_error("uniform", d=100, samples=10000.0, alpha=2.0, facts=1000)
     assert large > small
 
 
 def test_empty_memory_guesses():
     # threshold with P = floor(4 / 8) = 0 stores nothing: error 1 - 1/M
-    assert s.scheme_error("threshold", 4, None, 2.0, 100, answers=5) == pytest.approx(0.8)
+    assert s.scheme_error(
+        "threshold", d=4, samples=None, alpha=2.0, facts=100, answers=5
+    ) == pytest.approx(0.8)
 
 
 def test_scheme_ordering_threshold_below_power_below_uniform():
     d, n = 100, 1000
-    e = {k: s.scheme_error(k, d, None, 2.0, n) for k in ("threshold", "power", "uniform")}
+    e = {
+        k: s.scheme_error(k, d=d, samples=None, alpha=2.0, facts=n)
+        for k in ("threshold", "power", "uniform")
+    }
     assert e["threshold"] < e["power"] < e["uniform"]
 
 
@@ -118,14 +123,14 @@ def test_scheme_ordering_threshold_below_power_below_uniform():
 @given(st.floats(1.5, 2.5))
 def test_threshold_error_slope_in_d_matches_alpha_minus_one(alpha):
     ds = np.array([200.0, 800.0])
-    e = [s.scheme_error("threshold", d, None, alpha, 20000) for d in ds]
+    e = [s.scheme_error("threshold", d=d, samples=None, alpha=alpha, facts=20000) for d in ds]
     slope = np.diff(np.log(e))[0] / np.diff(np.log(ds))[0]
     assert_allclose(-slope, s.exponent_d("threshold", alpha), atol=0.06)
 
 
 def test_power_error_slope_in_d_matches_closed_form():
     ds = np.array([300.0, 3000.0])
-    e = [s.scheme_error("power", d, None, 2.0, 20000) for d in ds]
+    e = [s.scheme_error("power", d=d, samples=None, alpha=2.0, facts=20000) for d in ds]
     slope = np.diff(np.log(e))[0] / np.diff(np.log(ds))[0]
     assert_allclose(-slope, s.exponent_d("power", 2.0, rho=1.0), atol=0.03)
     assert s.exponent_d("power", 2.0) == 0.25
@@ -161,18 +166,20 @@ def test_readout_error_limits():
     from scipy.special import ndtr
 
     # M = 2, no correct-score noise: error = Phi(-s / sigma_w)
-    assert_allclose(s.readout_error(1.0, 0.0, 0.5, 2), ndtr(-2.0), rtol=1e-6)
+    assert_allclose(s.readout_error(1.0, 0.0, 0.5, answers=2), ndtr(-2.0), rtol=1e-6)
     # no signal, equal noises: guessing among M answers
-    assert_allclose(s.readout_error(0.0, 1.0, 1.0, 5), 0.8, rtol=1e-6)
-    errs = s.readout_error(np.array([0.5, 1.0, 2.0]), 0.3, 0.3, 10)
+    assert_allclose(s.readout_error(0.0, 1.0, 1.0, answers=5), 0.8, rtol=1e-6)
+    errs = s.readout_error(np.array([0.5, 1.0, 2.0]), 0.3, 0.3, answers=10)
     assert np.all(np.diff(errs) < 0)
 
 
 def test_required_dimension_for_error_round_trip():
-    d = s.required_dimension_for_error(0.05, "threshold", 2.0, 1000)
-    assert_allclose(s.scheme_error("threshold", d, None, 2.0, 1000), 0.05, rtol=0.05)
+    d = s.required_dimension_for_error(0.05, "threshold", alpha=2.0, facts=1000)
+    assert_allclose(
+        s.scheme_error("threshold", d=d, samples=None, alpha=2.0, facts=1000), 0.05, rtol=0.05
+    )
     with pytest.raises(ValueError, match="not reached"):
-        s.required_dimension_for_error(1e-4, "threshold", 2.0, 1000, samples=100)
+        s.required_dimension_for_error(1e-4, "threshold", alpha=2.0, facts=1000, samples=100)
 
 
 def test_sgd_map_and_invariant():

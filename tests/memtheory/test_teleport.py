@@ -61,7 +61,9 @@ def test_convex_rate_bound_holds_for_any_schedule(schedule):
     run = tp.gd_teleport(prob, w0, steps=30, lr=1 / lam[-1], schedule=schedule, f_star=0.0)
     R2 = tp.quadratic_sublevel_radius_sq(A, prob.f(w0))
     for K in range(1, 31):
-        assert run["suboptimality"][K] <= tp.convex_rate_bound(R2, K, 1 / lam[-1], lam[-1])
+        assert run["suboptimality"][K] <= tp.convex_rate_bound(
+            R2=R2, K=K, lr=1 / lam[-1], L=lam[-1]
+        )
 
 
 def test_logistic_teleport_every_other_step_beats_gd():
@@ -96,8 +98,8 @@ def test_logistic_hvp_matches_finite_differences():
         (lambda: tp.teleport(tp.quadratic(np.eye(2)), [1.0, 2.0, 3.0]), "w"),
         (lambda: tp.teleport(tp.quadratic(np.eye(2)), [1.0, np.nan]), "w"),
         (lambda: tp.teleport(tp.quadratic(np.eye(2)), [1.0, 2.0], rho=0), "rho"),
-        (lambda: tp.convex_rate_bound(1.0, 5, lr=2.0, L=1.0), "lr"),
-        (lambda: tp.convex_rate_bound(1.0, 0, lr=0.5, L=1.0), "K"),
+        (lambda: tp.convex_rate_bound(R2=1.0, K=5, lr=2.0, L=1.0), "lr"),
+        (lambda: tp.convex_rate_bound(R2=1.0, K=0, lr=0.5, L=1.0), "K"),
         (lambda: tp.quadratic_sublevel_radius_sq(np.diag([1.0, 0.0]), 1.0), "A"),
         (lambda: tp.gd_teleport(tp.quadratic(np.eye(2)), [1.0, 1.0], steps=-1), "steps"),
     ],

@@ -2,8 +2,8 @@
 exponential search then bisection), and the fitted constants of ``d^2 = c N ln N`` and
 ``m d = c N`` (Nichani, Lee & Bietti 2024, arXiv 2412.06538, Sec. 4).
 
-The predicates build their memories with ``empirical.models.assoc_memory`` (the trained ones
-import torch when called, not at import).
+The predicates build their memories with ``empirical.models.memories.assoc_memory`` (the trained
+ones import torch when called, not at import).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from empirical.models import assoc_memory as am
+from empirical.models.memories import assoc_memory as am
 from empirical.tasks import associative as tasks
 from memtheory.checks import as_float, as_int
 

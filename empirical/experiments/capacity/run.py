@@ -23,8 +23,8 @@ from empirical.experiments.capacity.metrics import (
     verdict,
 )
 from empirical.experiments.capacity.report import summary_markdown
-from empirical.models import assoc_memory as am
-from empirical.results import (
+from empirical.models.memories import assoc_memory as am
+from empirical.running.results import (
     append_jsonl,
     atomic_write_jsonl,
     atomic_write_text,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from empirical.results import atomic_save_figure, new_figure
+from empirical.running.results import atomic_save_figure, new_figure
 
 
 def save_figures(result: dict, out) -> dict:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from empirical.runtime import eval_mode
+from empirical.running.runtime import eval_mode
 from empirical.tasks.counting import sample_counting
 from memtheory.counting import BOS, CLOSE, ONE, OPEN
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from empirical.experiments.counting import metrics, theory
 from empirical.experiments.counting.report import summary_markdown
-from empirical.results import (
+from empirical.running.results import (
     append_jsonl,
     atomic_write_json,
     atomic_write_text,
@@ -78,7 +78,7 @@ def run(config) -> dict:
     import torch  # noqa: F401  (imported here: the config and CLI parsing stay torch-free)
 
     from empirical.experiments.counting.train import train_model
-    from empirical.runtime import resolve_device, torch_threads
+    from empirical.running.runtime import resolve_device, torch_threads
 
     cfg = config
     device = resolve_device(cfg.device)

@@ -29,7 +29,7 @@ def _run_counter(net, length, regions, n, seed):
     for t, c in zip(b.tokens, b.counts, strict=True):
         f = mc.handbuilt_forward(net, t)
         exact.append(bool(np.array_equal(np.argmax(f["logits"], axis=1), c)))
-        want = mc.bias_output(c, [1.0, 0.0], [0.0, 1.0], b_tok)
+        want = mc.bias_output(c, [1.0, 0.0], [0.0, 1.0], bias_tokens=b_tok)
         err = max(err, float(np.abs(f["o"] - want).max()))
     return {
         "bias": net.bias,
@@ -48,8 +48,10 @@ def handbuilt_rows(cfg, seed: int = 0) -> list[dict]:
     largest length) with every other region count."""
     K = cfg.theory_max_regions
     n = cfg.theory_sequences
-    bos = mc.handbuilt_network(K, MAX_COUNT, "bos")
-    close = mc.handbuilt_network(K, MAX_COUNT, "close", train_regions=cfg.regions)
+    bos = mc.handbuilt_network(max_regions=K, max_count=MAX_COUNT, bias="bos")
+    close = mc.handbuilt_network(
+        max_regions=K, max_count=MAX_COUNT, bias="close", train_regions=cfg.regions
+    )
     rows = []
     for L in cfg.theory_lengths:
         for R in _regions_at(L, K):
@@ -119,7 +121,7 @@ def gap_row(max_n: int = 63, padding: int = 16) -> dict:
     """The bias law and its gap measured on the hand-built counter: sequences
     ``0^padding [ 1^n ] 0^padding`` for ``n = 0..max_n``; largest deviation of ``o(n)`` from
     :math:`(n e_1 + e_2)/(n+1)` and of ``o(n+1) - o(n)`` from :math:`(e_1 - e_2)/((n+1)(n+2))`."""
-    net = mc.handbuilt_network(1, max_n + 1, "bos")
+    net = mc.handbuilt_network(max_regions=1, max_count=max_n + 1, bias="bos")
     os_ = []
     for n in range(max_n + 2):
         t = [mc.BOS] + [mc.ZERO] * padding + [mc.OPEN] + [mc.ONE] * n + [mc.CLOSE]

@@ -7,7 +7,7 @@ import torch
 from torch.nn import functional as F
 
 from empirical.experiments.counting.model import CountingModel
-from empirical.runtime import eval_mode, set_seed
+from empirical.running.runtime import eval_mode, set_seed
 from empirical.tasks.counting import sample_counting
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from empirical.results import atomic_save_figure, new_figure
+from empirical.running.results import atomic_save_figure, new_figure
 
 PROBES = (
     "ff2_predicts_noise",

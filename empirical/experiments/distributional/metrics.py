@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from empirical import recall_probes as rp
 from empirical.experiments.distributional.config import DistributionalConfig
-from empirical.models.two_layer import TwoLayerConfig, TwoLayerTransformer
+from empirical.measure import recall_probes as rp
+from empirical.models.memories.two_layer import TwoLayerConfig, TwoLayerTransformer
 from empirical.tasks.noisy_recall import NoisyRecallTask, sample_batch
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from empirical.experiments.distributional import metrics
 from empirical.experiments.distributional.config import NAME, DistributionalConfig
-from empirical.runtime import torch_threads
+from empirical.running.runtime import torch_threads
 from empirical.tasks.noisy_recall import build_language
 
 

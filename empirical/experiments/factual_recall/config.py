@@ -53,7 +53,7 @@ class FactualRecallConfig:
     seeds: int = 2
     seed: int = 0
     threads: int = 1  # torch threads: small tensors on a shared CPU run best on one
-    workers: int = 1  # processes for the one-layer runs (empirical.sweep)
+    workers: int = 1  # processes for the one-layer runs (empirical.running.sweep)
     device: str = "cpu"
     progress: bool = False
     out: str | None = None

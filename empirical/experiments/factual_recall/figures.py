@@ -11,7 +11,7 @@ from empirical.experiments.factual_recall.boundary import (
     MLP_INTERCEPT,
     PAPER_FACTS,
 )
-from empirical.results import atomic_save_figure, new_figure
+from empirical.running.results import atomic_save_figure, new_figure
 
 
 def figure(result: dict, curves: dict, path) -> None:

@@ -3,7 +3,7 @@
 * :func:`train_linear_attention` and :func:`measure_plateaus`: the Fig. 5 model and its plateau
   levels and escape steps;
 * :func:`train_one_layer` and :func:`train_cell`: the Sec. 4 one-layer transformer, its test
-  accuracy with and without each block (a picklable job for :mod:`empirical.sweep`).
+  accuracy with and without each block (a picklable job for :mod:`empirical.running.sweep`).
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import math
 import numpy as np
 import torch
 
-from empirical.models.factual import (
+from empirical.models.memories.factual import (
     LinearAttentionConfig,
     LinearAttentionFactual,
     OneLayerFactual,
     OneLayerFactualConfig,
 )
-from empirical.runtime import torch_threads
+from empirical.running.runtime import torch_threads
 from empirical.tasks.factual_recall import (
     FactualRecallTask,
     all_facts_batch,

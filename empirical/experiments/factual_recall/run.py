@@ -22,8 +22,8 @@ from empirical.experiments.factual_recall.config import (
     SUCCESS_ACCURACY,
     FactualRecallConfig,
 )
-from empirical.runtime import torch_threads
-from empirical.sweep import Job, run_jobs
+from empirical.running.runtime import torch_threads
+from empirical.running.sweep import Job, run_jobs
 from empirical.tasks.factual_recall import FactualRecallTask, make_facts
 
 
@@ -50,7 +50,7 @@ class _Store:
 
     def run(self, jobs_kwargs: list, function: str, config) -> list:
         """Results of ``metrics.function(**kw)`` for each ``kw``, computing the missing ones."""
-        from empirical.results import append_jsonl
+        from empirical.running.results import append_jsonl
 
         todo = [kw for kw in jobs_kwargs if self.key(kw) not in self.rows]
         jobs = [Job(metrics.__name__, function, kw, name=function) for kw in todo]
@@ -86,8 +86,10 @@ def _sequential(c, dyn, per_seed, curves):
     )
     facts = make_facts(task)
     S, R, D = task.n_subjects, task.n_relations, task.answers_per_relation
-    levels = dyn.factual_recall_plateaus(R, D)
-    pop = dyn.sequential_learning_gd(S, R, D, c.seq_lr, c.seq_steps, c.seq_init)
+    levels = dataclasses.asdict(dyn.factual_recall_plateaus(R, D))  # JSON keys: the field names
+    pop = dataclasses.asdict(
+        dyn.sequential_learning_gd(S, R, D, lr=c.seq_lr, steps=c.seq_steps, init=c.seq_init)
+    )
     pred = metrics.measure_plateaus({**pop, "accuracy": np.zeros(c.seq_steps + 1)}, R, D)
     for k in range(c.seeds):
         cur = metrics.train_linear_attention(
@@ -129,7 +131,9 @@ def _tradeoff(c, cap, store, per_seed):
             "attention_params": r["attention_params"],
             "mlp_params": r["mlp_params"],
             "predicted_capacity": (
-                cap.transformer_capacity(c.tr_d, H, c.tr_head_dim, m) if cap else math.nan
+                cap.transformer_capacity(c.tr_d, heads=H, head_dim=c.tr_head_dim, width=m)
+                if cap
+                else math.nan
             ),
             # Fig. 4 (right) plots A = d d_h H and M = d m (a quarter, a half of the counts)
             "paper_boundary_success": paper_boundary_success(
@@ -156,7 +160,7 @@ def _sweep(c, cap, store, per_seed):
         dh = int(c.sw_attn_ratio * d) // H
         m = int(c.sw_mlp_ratio * d)
         params = 4 * H * dh * d + 2 * m * d
-        pred = cap.transformer_capacity(d, H, dh, m) if cap else 0.15 * params
+        pred = cap.transformer_capacity(d, heads=H, head_dim=dh, width=m) if cap else 0.15 * params
         first = int(min(max(2, round(math.sqrt(pred))), c.sw_max_subjects))
         chains[d] = {
             "dh": dh,

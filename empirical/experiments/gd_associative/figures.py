@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from empirical.results import atomic_save_figure, new_figure
+from empirical.running.results import atomic_save_figure, new_figure
 
 
 def figure(result: dict, curves: dict, path) -> None:

@@ -22,7 +22,7 @@ from empirical.experiments.gd_associative.metrics import (
     orthonormal_rows,
     torch_memory_gd,
 )
-from empirical.runtime import torch_threads
+from empirical.running.runtime import torch_threads
 
 
 def run(config: GDAssociativeConfig) -> dict:
@@ -71,12 +71,14 @@ def _orthonormal(c, dyn, curves) -> list[dict]:
         targets = rng.integers(0, M, size=N)
         p = zipf(N, c.zipf_exponent)[rng.permutation(N)]
         meas = torch_memory_gd(E, U, targets, p, c.eta, T)
-        pred_m = dyn.orthonormal_margin_recursion(p, M, c.eta, T)
+        pred_m = dyn.orthonormal_margin_recursion(p, M, lr=c.eta, steps=T)
         t0 = T // 10
         sm = (meas["margins"][T] - meas["margins"][t0]) / np.log(T / t0)
-        flow = np.asarray(dyn.orthonormal_margin_flow(p, M, c.eta, np.array([t0, T], dtype=float)))
+        flow = np.asarray(
+            dyn.orthonormal_margin_flow(p, M, lr=c.eta, t=np.array([t0, T], dtype=float))
+        )
         sp = (flow[1] - flow[0]) / np.log(T / t0)
-        asym = dyn.orthonormal_loss_asymptote(N, M, c.eta, T)
+        asym = dyn.orthonormal_loss_asymptote(N, M, lr=c.eta, t=T)
         # Hessian against autograd at a random W with correlated Gaussian embeddings
         h = c.hessian_dim
         Eh = rng.standard_normal((N, h)) / np.sqrt(h)
@@ -104,11 +106,11 @@ def _orthonormal(c, dyn, curves) -> list[dict]:
             curves["orth_margins"] = meas["margins"]
             curves["orth_margins_pred"] = pred_m
             curves["orth_flow"] = np.asarray(
-                dyn.orthonormal_margin_flow(p, M, c.eta, ts[1:].astype(float))
+                dyn.orthonormal_margin_flow(p, M, lr=c.eta, t=ts[1:].astype(float))
             )
             curves["orth_loss"] = meas["loss"]
             curves["orth_loss_asym"] = np.asarray(
-                dyn.orthonormal_loss_asymptote(N, M, c.eta, ts[1:].astype(float))
+                dyn.orthonormal_loss_asymptote(N, M, lr=c.eta, t=ts[1:].astype(float))
             )
             curves["orth_p"] = p
     return per_seed
@@ -122,13 +124,13 @@ def _spikes(c, dyn, curves) -> dict:
     out = {"threshold": float(dyn.two_particle_step_threshold(c.spike_p1, c.spike_alpha))}
     for eta in c.spike_etas:
         meas = torch_memory_gd(E, U, y, p, eta, c.spike_steps)
-        red = dyn.two_particle_dynamics(c.spike_p1, c.spike_alpha, eta, c.spike_steps)
+        red = dyn.two_particle_dynamics(c.spike_p1, c.spike_alpha, lr=eta, steps=c.spike_steps)
         out[str(eta)] = {
             "loss_increases": int(np.sum(np.diff(meas["loss"]) > 1e-12)),
             "accuracy_drops": int(np.sum(np.diff(meas["accuracy"]) < -1e-12)),
             "first_full_accuracy": first_full_accuracy(meas["accuracy"]),
             "final_loss": float(meas["loss"][-1]),
-            "reduced_map_error": float(np.max(np.abs(meas["margins"] - red["margins"]))),
+            "reduced_map_error": float(np.max(np.abs(meas["margins"] - red.margins))),
         }
         curves[f"spike_loss_{eta}"] = meas["loss"]
         curves[f"spike_acc_{eta}"] = meas["accuracy"]
@@ -189,8 +191,8 @@ def _underparameterized(c, dyn, curves) -> dict:
         )
         meas = torch_memory_gd(E, U, y, p, etas, c.under_steps)
         err_gd = 1.0 - meas["accuracy"][:, -1]
-        best = np.array([q["best_error"] for q in preds])
-        ce = np.array([q["ce_error"] for q in preds])
+        best = np.array([q.best_error for q in preds])
+        ce = np.array([q.ce_error for q in preds])
         gap_meas = err_gd - best
         tol = 1e-9
         out[int(n)] = {

@@ -1,6 +1,6 @@
 import sys
 
-from empirical.experiment import experiment_main
+from empirical.running.experiment import experiment_main
 from memtheory.cli import run_cli
 
 if __name__ == "__main__":

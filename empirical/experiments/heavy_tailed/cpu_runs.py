@@ -67,7 +67,7 @@ def main(argv=None) -> int:
     config, write its outputs into DIR and print its ``summary.md``."""
     import dataclasses
 
-    from empirical.results import check_out_dir
+    from empirical.running.results import check_out_dir
     from memtheory.cli import ArgumentParser
 
     parser = ArgumentParser(prog="python -m empirical.experiments.heavy_tailed.cpu_runs")

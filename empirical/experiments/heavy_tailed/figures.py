@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from empirical.experiments.heavy_tailed.config import METHODS
-from empirical.results import atomic_save_figure, new_figure
+from empirical.running.results import atomic_save_figure, new_figure
 
 
 def figure(result: dict, curves: dict, path) -> None:

@@ -26,7 +26,7 @@ from empirical.experiments.heavy_tailed.metrics import (
     tiered_problem,
     train_full_batch,
 )
-from empirical.runtime import torch_threads
+from empirical.running.runtime import torch_threads
 
 
 def run(config: HeavyTailedConfig) -> dict:
@@ -106,8 +106,8 @@ def _reduced_ratios(pi, group, G) -> tuple[float, float]:
     n_red = int(np.ceil(8.0 / pi.min()))
     out = []
     for L in (
-        dyn.orthonormal_class_losses(pi, 1.0, n_red, "gd"),
-        dyn.orthonormal_class_losses(pi, 1.0 / 64, 2000, "sign"),
+        dyn.orthonormal_class_losses(pi, lr=1.0, steps=n_red, method="gd"),
+        dyn.orthonormal_class_losses(pi, lr=1.0 / 64, steps=2000, method="sign"),
     ):
         gl = np.stack(
             [(L[:, group == g] * pi[group == g]).sum(1) / pi[group == g].sum() for g in range(G)],
@@ -158,6 +158,6 @@ def reduced_model_errors(c: HeavyTailedConfig) -> dict:
             c.reduced_steps,
             range(c.reduced_steps + 1),
         )
-        pred = dyn.orthonormal_class_losses(pi_r, eta, c.reduced_steps, method)
+        pred = dyn.orthonormal_class_losses(pi_r, lr=eta, steps=c.reduced_steps, method=method)
         errs[method] = float(np.max(np.abs(per - pred)))
     return errs

@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from empirical.experiments.mpp.config import Config
-from empirical.results import to_jsonable, write_topic_outputs
+from empirical.running.results import to_jsonable, write_topic_outputs
 from memtheory import normalization as nz
 
 
@@ -46,8 +46,8 @@ def share_row(config: Config, seed: int) -> dict:
     return {
         "seed": seed,
         "scales": list(config.scales),
-        "nmse_shares": nz.field_gradient_shares(pred, target, "nmse", eps=0.0).tolist(),
-        "mse_shares": nz.field_gradient_shares(pred, target, "mse", eps=0.0).tolist(),
+        "nmse_shares": nz.field_gradient_shares(pred, target, loss="nmse", eps=0.0).tolist(),
+        "mse_shares": nz.field_gradient_shares(pred, target, loss="mse", eps=0.0).tolist(),
     }
 
 
@@ -80,7 +80,7 @@ def toy(config: Config) -> dict:
     """The Fourier toy (``transfer.py``) on ``config.threads`` torch threads: transfer from
     pretraining and multi-task interference, with their CPU time."""
     from empirical.experiments.mpp import transfer as tr
-    from empirical.runtime import torch_threads
+    from empirical.running.runtime import torch_threads
 
     cpu0 = time.process_time()
     with torch_threads(config.threads):

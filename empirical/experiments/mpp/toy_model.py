@@ -10,10 +10,10 @@ There is no system id: the coefficients reach the model only through the history
 ``g`` is ``depth`` circular convolutions (kernel ``kernel``, ``width`` channels, GELU between).
 The G models share one architecture; their parameters carry a leading model axis and one step
 of all G runs is one forward/backward of the sum of their losses. The models do not interact
-(Adam is elementwise), so each follows its own run, as in :mod:`empirical.batched`. Model ``g``
-draws its batch slot ``b`` from rows ``[offset[b, g], offset[b, g] + size[b, g])`` of one
-concatenated pool, which lets one stack hold a pretraining run (slots alternate between two
-systems), single-system runs and a joint run (slots cycle over three systems) side by side.
+(Adam is elementwise), so each follows its own run, as in :mod:`empirical.training.batched`.
+Model ``g`` draws its batch slot ``b`` from rows ``[offset[b, g], offset[b, g] + size[b, g])``
+of one concatenated pool, which lets one stack hold a pretraining run (slots alternate between
+two systems), single-system runs and a joint run (slots cycle over three systems) side by side.
 """
 
 from __future__ import annotations

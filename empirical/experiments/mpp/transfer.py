@@ -47,12 +47,12 @@ def pool(config, system: str, count: int, seed: int) -> tuple[torch.Tensor, torc
     d = pp.next_frame_pairs(
         count,
         config.toy_grid,
-        config.toy_history,
-        config.toy_dt,
-        c_range,
-        nu_range,
-        config.toy_kmax,
-        seed,
+        history=config.toy_history,
+        dt=config.toy_dt,
+        c_range=c_range,
+        nu_range=nu_range,
+        kmax=config.toy_kmax,
+        seed=seed,
     )
     return torch.from_numpy(d["history"]).float(), torch.from_numpy(d["target"]).float()
 

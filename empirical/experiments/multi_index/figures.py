@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from empirical.results import atomic_save_figure, new_figure
+from empirical.running.results import atomic_save_figure, new_figure
 
 
 def save_figures(result: dict, out: Path) -> dict:

@@ -103,7 +103,7 @@ def compare_with_flow(link: str, mode: str, config) -> dict:
     flow = mi.integrate_overlap(
         mi.random_overlap(d, 2, seed=0),
         link,
-        mode,
+        mode=mode,
         t_max=float(t[-1]),
         points=400,
         stop_aligned=False,

@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 from empirical.experiments.multi_index.config import Config
-from empirical.results import to_jsonable, write_topic_outputs
+from empirical.running.results import to_jsonable, write_topic_outputs
 from memtheory import multi_index as mi
 
 T_MAX = 1e9
@@ -16,7 +16,9 @@ T_MAX = 1e9
 
 def flow_row(link: str, mode: str, d: int, seed: int) -> dict:
     """One flow: its loss curve, drop times, the loss midway (in log time) between drops."""
-    out = mi.integrate_overlap(mi.random_overlap(d, 2, seed), link, mode, t_max=T_MAX, points=120)
+    out = mi.integrate_overlap(
+        mi.random_overlap(d, 2, seed), link, mode=mode, t_max=T_MAX, points=120
+    )
     t, loss = out["t"], out["loss"]
     levels = mi.LINKS[link].plateaus
     drops = mi.loss_drops(t, loss, levels)
@@ -52,8 +54,8 @@ def trap_row(link: str, mode: str, d: int, seed: int, t_max: float = 1e12) -> di
     M0 = mi.random_overlap(d, 2, seed)
     # rtol 1e-8 keeps |M| <= 1 up to t = 1e12 (1e-6 let it drift by 2%); atol 1e-16 sits below
     # a trapped entry's 1/(36 t) >= 3e-14 there, so the integrator cannot flip its sign
-    out = mi.integrate_overlap(M0, link, mode, t_max=t_max, points=40, rtol=1e-8, atol=1e-16)
-    scale = mi.population_loss(np.zeros((2, 2)), link, "two-timescale")  # E f*^2
+    out = mi.integrate_overlap(M0, link, mode=mode, t_max=t_max, points=40, rtol=1e-8, atol=1e-16)
+    scale = mi.population_loss(np.zeros((2, 2)), link, mode="two-timescale")  # E f*^2
     try:
         predicted = bool(mi.planted_sign_trap(M0, link)) if mode == "planted" else False
     except ValueError:  # not a single-degree separable link: no rule

@@ -16,14 +16,14 @@ import torch
 
 from empirical.experiments.numbers import metrics as M
 from empirical.experiments.numbers.model import NumberEncoder, loss_fn, predict
-from empirical.results import (
+from empirical.running.results import (
     append_jsonl,
     atomic_write_json,
     atomic_write_text,
     read_jsonl,
     to_jsonable,
 )
-from empirical.runtime import resolve_device, set_seed, torch_threads
+from empirical.running.runtime import resolve_device, set_seed, torch_threads
 from empirical.tasks.numbers import Codec, frequency_records, function_records
 from memtheory import numbers as N
 
@@ -170,7 +170,7 @@ def _ray_row(model, codec, seed, config) -> dict:
     rec = N.recover(h, e, p)
     no_pos = N.layer_norm(x[:, None] * e) - N.layer_norm(3 * x[:, None] * e)
     c, a, b = N.ray_geometry(e, p)
-    win = N.dynamic_range(e, p, 1e-3, 0.01)
+    win = N.dynamic_range(e, p, angle_resolution=1e-3, rel_error=0.01)
     return {
         "study": "ray",
         "scheme": "xVal",
@@ -194,9 +194,9 @@ def _frequency_study(scheme, seed, config, device) -> list[dict]:
     model, _, loss, secs = train(codec, train_r, config, seed, device, f"freq {scheme}")
     test_r = frequency_records(config.n_test, values, prior, config.sigma, seed=fseed + 2)
     pred = predict(model, codec, codec.encode(test_r, masked=1), device)
-    bayes = N.bayes_predictions(values, prior, test_r[:, 0], config.sigma)
+    bayes = N.bayes_predictions(values, prior, test_r[:, 0], sigma=config.sigma)
     ref = bayes["mean"] if scheme == "xVal" else bayes["map"]
-    theory = N.overprediction_ratio(values, prior, config.sigma, config.top_k)
+    theory = N.overprediction_ratio(values, prior, sigma=config.sigma, k=config.top_k)
     return [
         {
             "study": "frequency",

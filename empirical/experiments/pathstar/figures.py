@@ -1,6 +1,6 @@
 """Figures of the path-star experiment: the held-out leaf/first-hop heatmap, the path-by-path
 distances and a PCA of arm embeddings, and each run's learning curve. Drawn outside pyplot
-(:func:`empirical.results.new_figure`), saved atomically."""
+(:func:`empirical.running.results.new_figure`), saved atomically."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from empirical.experiments.pathstar.config import PathStarConfig, RunSpec
-from empirical.results import atomic_save_figure, new_figure
+from empirical.running.results import atomic_save_figure, new_figure
 
 
 def figure_runs(config: PathStarConfig, runs: list[RunSpec]) -> set:

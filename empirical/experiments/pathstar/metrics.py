@@ -9,7 +9,7 @@ import time
 import numpy as np
 import torch
 
-from empirical.decoding import path_accuracy
+from empirical.measure.decoding import path_accuracy
 from empirical.tasks.pathstar import path_prefixes, path_targets
 from empirical.tasks.tokens import IGNORE
 
@@ -17,7 +17,8 @@ from empirical.tasks.tokens import IGNORE
 def param_flops_per_token(model, vocab_size: int, labels=None) -> float:
     """Training FLOPs per token: :math:`6N` (Kaplan et al. 2020) for the trunk, plus
     :math:`6Vd` for the (tied) head times the fraction of positions that carry a label in
-    ``labels`` (the loss applies the head there only, :func:`empirical.train.model_loss`)."""
+    ``labels`` (the loss applies the head there only,
+    :func:`empirical.training.train.model_loss`)."""
     n = 0
     for name, p in model.named_parameters():
         if name in ("token_embedding", "pos_embedding", "lm_head_weight"):
@@ -56,7 +57,7 @@ def split_metrics(model, task, split: str, limit: int | None, candidates=None) -
 def embedding_contrast(model, task) -> dict:
     """Leaf/first-hop cosine contrast of the held-out arms
     (:func:`memtheory.geometry.leaf_first_hop_contrast`)."""
-    from empirical.probes import embeddings
+    from empirical.measure.probes import embeddings
     from memtheory.geometry import leaf_first_hop_contrast
 
     X = embeddings(model, task.graph.n)
@@ -67,9 +68,9 @@ def embedding_contrast(model, task) -> dict:
 
 def make_eval(task, config, step_offset: int = 0, last_step: int | None = None):
     """The evaluation callback of one training phase: held-out and training path accuracies
-    (:func:`empirical.decoding.path_accuracy`, greedy decoding batched) and the leaf/first-hop
-    contrast, at step ``step + step_offset``; all held-out paths at ``last_step``, else at most
-    ``config.eval_heldout_max`` of them."""
+    (:func:`empirical.measure.decoding.path_accuracy`, greedy decoding batched) and the
+    leaf/first-hop contrast, at step ``step + step_offset``; all held-out paths at ``last_step``,
+    else at most ``config.eval_heldout_max`` of them."""
     cands = task.candidates("heldout")
 
     def eval_fn(model, step):
@@ -201,7 +202,7 @@ def predicted_energy(X: np.ndarray, graph) -> tuple:
 
 def geometry_summary(model, task, n_show: int = 40) -> dict:
     """Final geometry of one in-weights run: heatmap, path distances, PCA, spectral energy."""
-    from empirical.probes import embeddings
+    from empirical.measure.probes import embeddings
     from memtheory.geometry import leaf_first_hop_contrast, path_distance_matrix
 
     X = embeddings(model, task.graph.n)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import torch
 
-from empirical.decoding import path_accuracy
 from empirical.experiments.pathstar import store
 from empirical.experiments.pathstar.config import (
     PathStarConfig,
@@ -35,6 +34,7 @@ from empirical.experiments.pathstar.report import (
     summary_md,
     summary_text,
 )
+from empirical.measure.decoding import path_accuracy
 from empirical.tasks.pathstar import (
     edge_examples,
     incontext_examples,
@@ -78,7 +78,7 @@ def _task_for(spec: RunSpec):
 def _train_config(
     config: PathStarConfig, steps: int, seed: int, lr=None, batch_size=None, eval_steps=None
 ):
-    from empirical.train import TrainConfig
+    from empirical.training.train import TrainConfig
 
     return TrainConfig(
         steps=steps,
@@ -100,7 +100,7 @@ def _train_config(
 
 def run_inweights(config: PathStarConfig, spec: RunSpec, ckpt_dir: Path | None) -> tuple:
     """Train one in-weights run; returns ``(record, model, task)``."""
-    from empirical.train import set_seed, train
+    from empirical.training.train import set_seed, train
 
     task = _task_for(spec)
     set_seed(spec.seed)
@@ -178,7 +178,7 @@ def run_inweights(config: PathStarConfig, spec: RunSpec, ckpt_dir: Path | None) 
 
 def run_incontext(config: PathStarConfig, spec: RunSpec, ckpt_dir: Path | None) -> tuple:
     """Next-token training on the in-context task (Bachmann & Nagarajan 2024)."""
-    from empirical.train import set_seed, train
+    from empirical.training.train import set_seed, train
 
     d, ell, nv = spec.degree, spec.length, config.incontext_values
     tr = incontext_examples(config.incontext_train, d, ell, nv, seed=2 * spec.seed)

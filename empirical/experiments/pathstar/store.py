@@ -10,7 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from empirical.results import append_jsonl, atomic_write_json, atomic_write_text, read_jsonl
+from empirical.running.results import append_jsonl, atomic_write_json, atomic_write_text, read_jsonl
 
 #: config fields that do not change what a run measures (they are left out of the hash)
 NOT_HASHED = frozenset(

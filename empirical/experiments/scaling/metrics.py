@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from empirical.models import assoc_memory as am
+from empirical.models.memories import assoc_memory as am
 
 SCHEMES = am.SCHEMES
 

@@ -13,8 +13,8 @@ from empirical.experiments.scaling.config import ScalingConfig
 from empirical.experiments.scaling.figures import save_figures
 from empirical.experiments.scaling.metrics import SCHEMES, exponent_summary, measure_errors
 from empirical.experiments.scaling.report import summary_markdown
-from empirical.models import assoc_memory as am
-from empirical.results import atomic_write_jsonl, atomic_write_text, record
+from empirical.models.memories import assoc_memory as am
+from empirical.running.results import atomic_write_jsonl, atomic_write_text, record
 from empirical.tasks import associative as tasks
 from memtheory import scaling as theory
 
@@ -75,13 +75,21 @@ def run(config: ScalingConfig) -> dict:
     kw = {"answers": c.answers, "rho": c.rho, "threshold_ratio": c.threshold_ratio}
     pred_d = {
         s: np.array(
-            [theory.scheme_error(s, d, c.samples_d, c.alpha, c.tokens_d, **kw) for d in c.dims]
+            [
+                theory.scheme_error(
+                    s, d=d, samples=c.samples_d, alpha=c.alpha, facts=c.tokens_d, **kw
+                )
+                for d in c.dims
+            ]
         )
         for s in SCHEMES
     }
     pred_T = {
         s: np.array(
-            [theory.scheme_error(s, c.dim_T, T, c.alpha, c.tokens_T, **kw) for T in c.samples_T]
+            [
+                theory.scheme_error(s, d=c.dim_T, samples=T, alpha=c.alpha, facts=c.tokens_T, **kw)
+                for T in c.samples_T
+            ]
         )
         for s in SCHEMES
     }

@@ -1,6 +1,6 @@
 """Trained associative memories on the grid of arXiv 2310.02984 (Sec. 4): error vs d, T, optimizer.
 
-The memory ``logits = LN(E[x] W) U^T`` over M answers (``empirical.models.zipf_memory``) is
+The memory ``logits = LN(E[x] W) U^T`` over M answers (``empirical.models.memories.zipf_memory``) is
 trained as the paper trains it (SGD, or Adam with betas (0, 0) at lr/d for W and lr/sqrt(d) for
 the embeddings; batch B; one pass over T fresh Zipf samples) on every cell of a grid (d, lr, B,
 T, optimizer, model, LayerNorm, seed). Cells are sharded by task id (``--shard``/``--num-shards``)

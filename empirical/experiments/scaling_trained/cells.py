@@ -1,7 +1,8 @@
 """Expand the grid into cells, pick a shard, and train a chunk of cells (a job's work).
 
-A cell is the dict of a :class:`empirical.models.zipf_memory.MemoryCell`'s fields; its key is
-that dict as canonical JSON, so a finished cell is recognized on resume whatever job ran it.
+A cell is the dict of a :class:`empirical.models.memories.zipf_memory.MemoryCell`'s fields; its
+key is that dict as canonical JSON, so a finished cell is recognized on resume whatever job ran
+it.
 """
 
 from __future__ import annotations
@@ -85,9 +86,9 @@ def run_chunk(cells: list[dict], device: str = "cpu", out_dir: str | None = None
     JSON line per cell) to ``out_dir/<chunk_name>`` atomically once all are done. Returns the
     rows: the cell's fields, its ``grids``, the measured errors, ``steps``, ``initial_error``,
     ``final_loss``, ``wall_time``."""
-    from empirical.models.zipf_memory import MemoryCell, train_cell
-    from empirical.results import atomic_write_jsonl
-    from empirical.runtime import resolve_device, torch_threads
+    from empirical.models.memories.zipf_memory import MemoryCell, train_cell
+    from empirical.running.results import atomic_write_jsonl
+    from empirical.running.runtime import resolve_device, torch_threads
 
     dev = str(resolve_device(device))
     rows = []
@@ -105,7 +106,7 @@ def run_chunk(cells: list[dict], device: str = "cpu", out_dir: str | None = None
 
 def finished(out_dir) -> dict[str, dict]:
     """The rows already written under ``out_dir`` (the resume store), by cell key."""
-    from empirical.results import read_jsonl
+    from empirical.running.results import read_jsonl
 
     done = {}
     folder = Path(out_dir)

@@ -126,7 +126,7 @@ register(
 
 def d_prediction_rows(result):
     """The d scan at the paper's quoted setting (SGD matrix, B 1024, lr 0.1, T 102400) against
-    ``scheme_error('sgd', d, T, lr = lr / B)``."""
+    ``scheme_error('sgd', d=d, samples=T, alpha=alpha, facts=N, lr=lr / B)``."""
     rows = []
     for g in sorted(result["summary"]["groups"], key=lambda g: g["dim"]):
         if _plain_sgd(g) and (g["batch"], g["lr"], g["samples"]) == (1024, 0.1, 102400):

@@ -10,15 +10,15 @@ from pathlib import Path
 from empirical.experiments.scaling_trained import cells as C
 from empirical.experiments.scaling_trained.config import TrainedConfig
 from empirical.experiments.scaling_trained.summary import summarize
-from empirical.results import atomic_write_jsonl, atomic_write_text, to_jsonable
-from empirical.sweep import Job, run_jobs
+from empirical.running.results import atomic_write_jsonl, atomic_write_text, to_jsonable
+from empirical.running.sweep import Job, run_jobs
 
 NAME = "scaling_trained"
 
 
 def run(config: TrainedConfig) -> dict:
     """Train every cell of this shard that ``OUT/cells/`` does not hold yet, in jobs of
-    ``cells_per_job`` cells through ``empirical.sweep.run_jobs`` (``config.executor``).
+    ``cells_per_job`` cells through ``empirical.running.sweep.run_jobs`` (``config.executor``).
 
     Returns ``config``, ``cells`` (one row per cell of the shard, in grid order: its fields,
     ``grids``, ``error``, ``error_head``, ``error_tail``, ``initial_error``, ``final_loss``,
@@ -78,7 +78,7 @@ def write_outputs(result: dict, out) -> None:
     the figures and ``summary.md``, each written atomically."""
     from empirical.experiments.scaling_trained.figures import save_figures
     from empirical.experiments.scaling_trained.report import summary_markdown
-    from empirical.results import versions
+    from empirical.running.results import versions
 
     out = Path(out)
     v = versions()

@@ -29,7 +29,9 @@ def sgd_scheme_error(dim, samples, lr, batch, alpha, tokens, answers) -> float:
     """``memtheory.scaling.scheme_error("sgd", ...)`` at the per-sample step ``lr / B``: a
     batch-mean loss gives each sample of ``x`` the update ``(lr / B)`` times its own gradient,
     and ``q_gamma`` (arXiv 2310.02984, Eq. 16) counts per-sample updates ``n_x = T p(x)``."""
-    return theory.scheme_error("sgd", dim, samples, alpha, tokens, answers=answers, lr=lr / batch)
+    return theory.scheme_error(
+        "sgd", d=dim, samples=samples, alpha=alpha, facts=tokens, answers=answers, lr=lr / batch
+    )
 
 
 def groups(rows: list[dict], config: dict) -> list[dict]:

@@ -1,10 +1,10 @@
-"""``python -m empirical.experiments.spectral``: :func:`empirical.experiment.experiment_main`
-(flags and ``--out`` checked before torch is imported; the topic's hooks live in its ``config``
-and ``report`` modules)."""
+"""``python -m empirical.experiments.spectral``:
+:func:`empirical.running.experiment.experiment_main` (flags and ``--out`` checked before torch is
+imported; the topic's hooks live in its ``config`` and ``report`` modules)."""
 
 import sys
 
-from empirical.experiment import experiment_main
+from empirical.running.experiment import experiment_main
 from memtheory.cli import run_cli
 
 

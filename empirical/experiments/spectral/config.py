@@ -116,6 +116,6 @@ def add_arguments(parser) -> None:
 
 def config_from_cli(args):
     """The profile's config with the given flags applied; the command line shows progress."""
-    from empirical.experiment import config_from_args
+    from empirical.running.experiment import config_from_args
 
     return config_from_args(PROFILES, args, progress=True)

@@ -273,7 +273,7 @@ def save_figure(eig: dict, path):
     to 3x that end (the learning phase)."""
     from pathlib import Path
 
-    from empirical.results import atomic_save_figure, new_figure
+    from empirical.running.results import atomic_save_figure, new_figure
 
     runs = [r for r in eig["runs"] if r["seed"] == 0] or eig["runs"][:1]
     cfg = eig["config"]

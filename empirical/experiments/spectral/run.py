@@ -12,7 +12,7 @@ from empirical.experiments.spectral.config import NAME, SpectralConfig, experime
 from empirical.experiments.spectral.figures import save_figure
 from empirical.experiments.spectral.metrics import cycle_spectrum_error, lemma5_fd_error
 from empirical.experiments.spectral.report import summary_markdown
-from empirical.results import atomic_write_jsonl, atomic_write_text, check_out_dir, record
+from empirical.running.results import atomic_write_jsonl, atomic_write_text, check_out_dir, record
 from memtheory import spectral
 
 HISTORY_KEYS = ("step", "effective_rank", "energy_outside", "max_angle_deg", "cv_norm", "loss")

@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from empirical.experiments.teleport.config import Config
-from empirical.results import to_jsonable, write_topic_outputs
+from empirical.running.results import to_jsonable, write_topic_outputs
 from memtheory import teleport as tp
 
 SCHEDULES = ("none", "every", "every-other", "random")
@@ -53,7 +53,7 @@ def quadratic_rows(config: Config, seed: int) -> list[dict]:
                 prob, w0, steps=config.steps, lr=1.0 / lam[-1], schedule=sched, f_star=0.0
             )
             bounds = [
-                tp.convex_rate_bound(R2, K, 1.0 / lam[-1], lam[-1])
+                tp.convex_rate_bound(R2=R2, K=K, lr=1.0 / lam[-1], L=lam[-1])
                 for K in range(1, config.steps + 1)
             ]
             worst[name] = float(np.max(run["suboptimality"][1:] / np.asarray(bounds)))

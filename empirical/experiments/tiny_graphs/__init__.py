@@ -10,7 +10,7 @@ and the frozen-embedding controls ``transformer-frozen``, ``mamba-frozen``,
 grid 4x4, cycle 15, the two-component irregular graph; any ``--graph`` spec adds one), in both
 directions, with and without self-edges ``u -> u``, over several seeds. The seeds of one
 (graph, model, self-edges) cell are trained *at once* along a batched model axis
-(:mod:`empirical.batched`). Recipes are the released tiny-graph ones (notes §4.4, see
+(:mod:`empirical.training.batched`). Recipes are the released tiny-graph ones (notes §4.4, see
 :func:`recipe`); training runs for the recipe's step budget (the paper trains "until 100% edge
 memorization"; the released notebooks use fixed epoch budgets, which is what the geometry
 claims need) and the first step at which memorization is complete is recorded.

@@ -1,5 +1,5 @@
 """Figures of :mod:`empirical.experiments.tiny_graphs`, drawn outside pyplot
-(``empirical.results.new_figure``) so a user's backend is left alone.
+(``empirical.running.results.new_figure``) so a user's backend is left alone.
 
 * ``embeddings[_self_edges].png``: node embeddings on their top two principal directions
   (eigenvectors of the centered :math:`E^\\top E`), graph edges drawn, one panel per graph x model;
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from empirical.results import atomic_save_figure, new_figure
+from empirical.running.results import atomic_save_figure, new_figure
 
 
 def _safe(spec: str) -> str:

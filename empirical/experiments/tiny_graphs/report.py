@@ -270,7 +270,7 @@ def after_run(result: dict, config, command: str) -> None:
         return
     from pathlib import Path
 
-    from empirical.results import atomic_write_text
+    from empirical.running.results import atomic_write_text
 
     text = summary_markdown(result, command, result.get("figures", ()))
     atomic_write_text(Path(config.out) / "summary.md", text)

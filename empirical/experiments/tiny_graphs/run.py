@@ -27,7 +27,7 @@ from empirical.experiments.tiny_graphs.train import (
     train_cell,
     train_knob,
 )
-from empirical.results import atomic_write_text, record
+from empirical.running.results import atomic_write_text, record
 
 
 def cell_config(config: TinyGraphsConfig, spec: str, model: str, self_edges: bool, graph) -> dict:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from empirical.experiments.tiny_graphs.config import NAME
-from empirical.results import append_jsonl, atomic_save_npz, read_jsonl, record, to_jsonable
+from empirical.running.results import append_jsonl, atomic_save_npz, read_jsonl, record, to_jsonable
 
 
 def fingerprint(obj) -> str:

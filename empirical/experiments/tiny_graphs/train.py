@@ -1,5 +1,5 @@
 r"""Training for the tiny-graphs experiment: the seeds of one cell at once on a batched model
-axis (:mod:`empirical.batched`), the Node2Vec torch-versus-theory check (Lemma 5), the knob
+axis (:mod:`empirical.training.batched`), the Node2Vec torch-versus-theory check (Lemma 5), the knob
 table (notes §10.2) and the released "associative fast" control (notes §4.4).
 
 Noroozizadeh et al. 2025 (arXiv 2510.26745), App. B.2.2 and C.3.
@@ -24,7 +24,7 @@ from empirical.experiments.tiny_graphs.metrics import (
 
 def _member_state(model_name: str, module, n: int, prefix: bool):
     """(E, Z, W, b) of one trained model as float64 numpy (W, b only for 1-layer nets)."""
-    from empirical import probes
+    from empirical.measure import probes
 
     E = probes.embeddings(module, n)
     Z = probes.logit_matrix(module, n, prefix=prefix)
@@ -51,9 +51,9 @@ def _train_batched(
     device="cpu",
     progress=False,
 ):
-    """``empirical.batched.train_batched`` of ``len(seeds)`` copies (one model axis)."""
-    from empirical.batched import train_batched
-    from empirical.train import TrainConfig
+    """``empirical.training.batched.train_batched`` of ``len(seeds)`` copies (one model axis)."""
+    from empirical.training.batched import train_batched
+    from empirical.training.train import TrainConfig
 
     tc = TrainConfig(
         steps=steps,
@@ -86,13 +86,13 @@ def train_cell(
 ) -> list[dict]:
     """Train the seeds of one (graph, model, self-edges) cell at once; one result per seed.
 
-    The seeds share one batched model axis (:func:`empirical.batched.train_batched`). Each
+    The seeds share one batched model axis (:func:`empirical.training.batched.train_batched`). Each
     result: ``{"seed", "history" (rows {"step", "loss", "lr", **metrics} at
     cell["eval_steps"]), "final" (last row's metrics plus step counts, spectral profile,
     baselines, final loss), "E", "Z" (final node embeddings and logits), "seconds"}``.
     """
-    from empirical.batched import model_at
     from empirical.tasks.edges import edge_dataset, eq1_weights
+    from empirical.training.batched import model_at
 
     graph, rec, model_name = info.graph, cell["recipe"], cell["model"]
     se = cell["self_edges"]
@@ -169,7 +169,7 @@ def node2vec_check(
     """
     from empirical.models import build_model
     from empirical.tasks.edges import edge_dataset, eq1_weights
-    from empirical.train import TrainConfig, train
+    from empirical.training.train import TrainConfig, train
     from memtheory import spectral
     from memtheory.graphs import parse_graph
 
@@ -252,8 +252,8 @@ def train_knob(
     info: GraphInfo, cell: dict, seeds: list[int], device="cpu", progress=False
 ) -> list[dict]:
     """Train one knob row for ``seeds`` at once (one batched model axis); final metrics."""
-    from empirical.batched import model_at
     from empirical.tasks.edges import edge_dataset
+    from empirical.training.batched import model_at
 
     graph, se = info.graph, cell["self_edges"]
     inputs, labels = edge_dataset(graph, "both", se)

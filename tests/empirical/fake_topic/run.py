@@ -1,7 +1,7 @@
 import sys
 from pathlib import Path
 
-from empirical.results import atomic_write_json
+from empirical.running.results import atomic_write_json
 
 
 def run(config):

@@ -35,7 +35,14 @@ from torch.func import functional_call, stack_module_state, vmap
 
 from empirical.models import build_model, model_config
 from empirical.tasks.tokens import IGNORE
-from empirical.train import DTYPES, TrainConfig, _Batches, cpu_settings, lr_at, resolve_device
+from empirical.training.train import (
+    DTYPES,
+    TrainConfig,
+    _Batches,
+    cpu_settings,
+    lr_at,
+    resolve_device,
+)
 from memtheory.checks import as_float, as_int
 
 __all__ = ["train_batched", "looped_reference", "unstack", "model_at"]
@@ -88,10 +95,11 @@ def train_batched(
     ``config.lr``) as its peak learning rate.
 
     ``eval_fn(model, step) -> dict`` is called for each model (a module holding model ``k``'s
-    current weights, in eval mode, without gradients) at the steps :func:`empirical.train.train`
-    would use. Returns ``{"params": {name: (K, ...)} final state (trainable and frozen
-    weights), "history": K lists of rows {"step", "loss", "lr", ...}, "final_loss": (K,) array
-    (full data), "seeds", "lrs", "seconds", "steps", plus what :func:`model_at` needs}``.
+    current weights, in eval mode, without gradients) at the steps
+    :func:`empirical.training.train.train` would use. Returns ``{"params": {name: (K, ...)} final
+    state (trainable and frozen weights), "history": K lists of rows {"step", "loss", "lr", ...},
+    "final_loss": (K,) array (full data), "seeds", "lrs", "seconds", "steps", plus what
+    :func:`model_at` needs}``.
     """
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
@@ -549,8 +557,9 @@ def looped_reference(
     max_len=16,
     sample_weights=None,
 ) -> dict:
-    """The same K runs as :func:`train_batched`, one :func:`empirical.train.train` call each."""
-    from empirical.train import train
+    """The same K runs as :func:`train_batched`, one :func:`empirical.training.train.train` call
+    each."""
+    from empirical.training.train import train
 
     K = as_int("n_models", n_models, minimum=1)
     seeds = _check_seeds(seeds, K, config.seed)

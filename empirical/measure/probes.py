@@ -21,7 +21,7 @@ import torch
 
 # the memory-recall probes of Birth of a Transformer (arXiv 2306.00802) live in their own module
 # and are part of this one's interface
-from empirical.recall_probes import (
+from empirical.measure.recall_probes import (
     associative_scores,
     ff_margin,
     ff_readout,

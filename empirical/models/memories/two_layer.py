@@ -13,8 +13,8 @@ connections and no LayerNorm::
 
 ``forward(inputs, return_parts=True)`` also returns every block's output (``attn1``, ``ff1``,
 ``attn2``, ``ff2``), the residual streams and the attention maps, for the per-layer probes of
-:mod:`empirical.recall_probes`. ``ff_override`` replaces a feed-forward block's weight matrices
-(e.g. by a low-rank truncation) without touching the trained module.
+:mod:`empirical.measure.recall_probes`. ``ff_override`` replaces a feed-forward block's weight
+matrices (e.g. by a low-rank truncation) without touching the trained module.
 """
 
 from __future__ import annotations

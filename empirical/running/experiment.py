@@ -7,7 +7,7 @@ figures and ``summary.md`` into ``config.out`` when it is set, and resumes from 
 ``report.py`` (``summary_markdown(result)``) and ``__main__.py``::
 
     import sys
-    from empirical.experiment import experiment_main
+    from empirical.running.experiment import experiment_main
     from memtheory.cli import run_cli
 
     if __name__ == "__main__":
@@ -38,7 +38,7 @@ import importlib
 import json
 import sys
 
-from empirical.results import check_out_dir, to_jsonable
+from empirical.running.results import check_out_dir, to_jsonable
 from memtheory.cli import ArgumentParser
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from empirical.runtime import eval_mode
+from empirical.running.runtime import eval_mode
 from memtheory.checks import as_int
 
 __all__ = [

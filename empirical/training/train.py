@@ -31,8 +31,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from empirical.results import atomic_write_bytes
-from empirical.runtime import resolve_device, set_seed
+from empirical.running.results import atomic_write_bytes
+from empirical.running.runtime import resolve_device, set_seed
 from empirical.tasks.tokens import IGNORE
 from memtheory.checks import as_choice, as_float, as_int
 
