@@ -3,7 +3,7 @@
 The verdict rows a topic's ``run`` puts in ``result["claims"]`` are generated from its registered
 claims (:func:`claim_row`), so a threshold lives once, in the topic's ``claims.py``; a row is a
 dict ``{id, statement, prediction, measurement, spread, unit, tolerance, verdict}`` with the
-spread of :class:`empirical.claims.Spread` (``ddof = 1``) plus min and max.
+spread of :class:`empirical.validate.claims.Spread` (``ddof = 1``) plus min and max.
 :func:`write_outputs` writes ``results.jsonl``, ``curves.npz``, the figure and ``summary.md``
 into ``config.out``.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from empirical.claims import Spread
+from empirical.validate.claims import Spread
 
 
 def spread(values) -> dict:

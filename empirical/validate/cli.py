@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from empirical.claims import load_claim_modules
 from empirical.running.results import check_out_dir
 from empirical.running.sweep import EXECUTORS
+from empirical.validate.claims import load_claim_modules
 from empirical.validate.run import PROFILES, report, select_claims, validate
 from memtheory.cli import ArgumentParser
 

@@ -12,8 +12,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from empirical.claims import Category, Claim, Kind, NotReproducing, Spread, Verdict, row_verdict
 from empirical.running.results import atomic_save_figure, atomic_write_text, new_figure
+from empirical.validate.claims import (
+    Category,
+    Claim,
+    Kind,
+    NotReproducing,
+    Spread,
+    Verdict,
+    row_verdict,
+)
 
 KIND_TITLES = {
     Kind.PAPER: "Paper claims reproduced",

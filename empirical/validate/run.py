@@ -17,7 +17,6 @@ import time
 import traceback
 from pathlib import Path
 
-from empirical.claims import Claim, Verdict, all_claims, load_claim_modules, row_verdict
 from empirical.running.results import (
     append_jsonl,
     atomic_write_jsonl,
@@ -27,6 +26,7 @@ from empirical.running.results import (
     versions,
 )
 from empirical.running.sweep import Job, run_jobs
+from empirical.validate.claims import Claim, Verdict, all_claims, load_claim_modules, row_verdict
 from empirical.validate.report import check_rows, exit_status, print_table, write_report
 
 PROFILES = ("quick", "paper")

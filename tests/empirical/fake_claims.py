@@ -1,7 +1,7 @@
 """Claims on the fake experiment: one holds, one fails, one recorded as not reproducing (and
 not), one recorded that holds (stale), one slow."""
 
-from empirical.claims import AtLeast, Claim, Kind, Measured, Near, NotReproducing, register
+from empirical.validate.claims import AtLeast, Claim, Kind, Measured, Near, NotReproducing, register
 
 EXP = "tests.empirical.fake_experiment"
 

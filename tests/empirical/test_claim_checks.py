@@ -6,7 +6,7 @@ import pkgutil
 
 import pytest
 
-from empirical import claims as C
+from empirical.validate import claims as C
 from tests.empirical import claim_cases
 
 # The exact set recorded as not reproducing, with its category: flipping one is a visible change.

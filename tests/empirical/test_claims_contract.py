@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from empirical import claims as C
+from empirical.validate import claims as C
 
 finite = st.floats(-1e6, 1e6, allow_nan=False)
 

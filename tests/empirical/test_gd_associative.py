@@ -8,9 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from empirical.claims import get
 from empirical.experiments.gd_associative.config import PROFILES, GDAssociativeConfig
 from empirical.running.experiment import experiment_main
+from empirical.validate.claims import get
 from memtheory import dynamics as dyn
 from memtheory.cli import run_cli
 

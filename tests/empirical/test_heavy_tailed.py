@@ -8,9 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from empirical.claims import get
 from empirical.experiments.heavy_tailed.config import PROFILES, HeavyTailedConfig
 from empirical.running.experiment import experiment_main
+from empirical.validate.claims import get
 from memtheory.cli import run_cli
 
 TINY = HeavyTailedConfig(

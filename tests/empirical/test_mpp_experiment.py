@@ -71,8 +71,8 @@ def test_a_stack_trains_each_model_as_if_alone():
 
 
 def test_tiny_run_has_every_part_and_every_claim_judges_it(tmp_path):
-    from empirical import claims as C
     from empirical.experiments.mpp.run import run
+    from empirical.validate import claims as C
 
     result = run(dataclasses.replace(TINY, out=str(tmp_path)))
     tr, it = result["transfer"], result["interference"]

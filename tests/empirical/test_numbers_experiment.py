@@ -82,8 +82,8 @@ TINY = dict(
 
 @pytest.mark.slow
 def test_tiny_run_writes_resumes_and_claims_read_it(tmp_path, monkeypatch):
-    from empirical.claims import all_claims
     from empirical.experiments.numbers import run as R
+    from empirical.validate.claims import all_claims
 
     cfg = dataclasses.replace(PROFILES["quick"], out=str(tmp_path), **TINY)
     res = R.run(cfg)

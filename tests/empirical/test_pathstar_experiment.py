@@ -222,7 +222,7 @@ def test_validate_run_gets_checkpoints_figures_and_resume(monkeypatch, tmp_path,
 
 def test_every_claim_reads_a_real_result():
     """Each registered path-star claim judges a (tiny, untrained) result of every recipe."""
-    from empirical.claims import all_claims
+    from empirical.validate.claims import all_claims
 
     cfg = dataclasses.replace(TINY, recipes=ps.RECIPES, pause_sweep=(0, 2), steps=4)
     result = run(cfg)

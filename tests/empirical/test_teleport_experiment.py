@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from empirical.claims import all_claims
 from empirical.experiments.teleport.config import PROFILES
 from empirical.experiments.teleport.run import run, separable_row
+from empirical.validate.claims import all_claims
 
 TINY = dataclasses.replace(
     PROFILES["quick"],

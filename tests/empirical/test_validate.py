@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from empirical import claims as claims_mod
 from empirical import validate
 from empirical.running.results import atomic_write_json, read_jsonl
+from empirical.validate import claims as claims_mod
 from empirical.validate.run import experiment_api
 
 MOD = "tests.empirical.fake_claims"

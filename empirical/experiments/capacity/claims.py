@@ -8,7 +8,7 @@ number is fixed here, before measuring, and equals ``CapacityConfig.tolerance`` 
 verdicts use the config's value; a test keeps the two equal).
 """
 
-from empirical.claims import Claim, Kind, Measured, Near, NotReproducing, register
+from empirical.validate.claims import Claim, Kind, Measured, Near, NotReproducing, register
 
 NICHANI = "Nichani, Lee & Bietti 2024 (arXiv 2412.06538)"
 FIG = "capacity.png"

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 
-from empirical.claims import Spread
 from empirical.experiments.capacity.config import NAME, CapacityConfig
 from empirical.experiments.capacity.figures import save_figures
 from empirical.experiments.capacity.metrics import (
@@ -34,6 +33,7 @@ from empirical.running.results import (
     to_jsonable,
     versions,
 )
+from empirical.validate.claims import Spread
 from memtheory import capacity as theory
 
 

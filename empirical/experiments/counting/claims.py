@@ -10,7 +10,7 @@ the paper's words, fixed before measuring: "close to 100%" is read as per-region
 
 from __future__ import annotations
 
-from empirical.claims import (
+from empirical.validate.claims import (
     AllOf,
     AtLeast,
     AtMost,

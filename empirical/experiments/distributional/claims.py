@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from empirical.claims import (
+from empirical.experiments.distributional.config import NAME
+from empirical.validate.claims import (
     AtLeast,
     Category,
     Claim,
@@ -14,7 +15,6 @@ from empirical.claims import (
     NotReproducing,
     register,
 )
-from empirical.experiments.distributional.config import NAME
 
 CITE = "Chen, Bruna & Bietti 2024 (arXiv 2406.03068)"
 

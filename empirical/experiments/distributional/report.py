@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from empirical import claim_rows as _rows
 from empirical.experiments.distributional.config import NAME, PAPER, TITLE
+from empirical.validate import claim_rows as _rows
 
 
 def claim_rows(result: dict) -> list[dict]:
-    """The topic's claims judged on ``result`` (:func:`empirical.claim_rows.claim_rows`)."""
+    """The topic's claims judged on ``result`` (``empirical.validate.claim_rows``)."""
     from empirical.experiments.distributional.claims import CLAIMS
 
     return _rows.claim_rows(result, CLAIMS)

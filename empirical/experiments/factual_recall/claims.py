@@ -11,7 +11,8 @@ import math
 
 import numpy as np
 
-from empirical.claims import (
+from empirical.experiments.factual_recall.config import NAME, SUCCESS_ACCURACY
+from empirical.validate.claims import (
     AllOf,
     AtLeast,
     AtMost,
@@ -24,7 +25,6 @@ from empirical.claims import (
     NotReproducing,
     register,
 )
-from empirical.experiments.factual_recall.config import NAME, SUCCESS_ACCURACY
 from memtheory.capacity import TRANSFORMER_FACTS_PER_PARAM
 
 CITE = "Nichani, Lee & Bietti 2024 (arXiv 2412.06538)"

@@ -1,13 +1,13 @@
 """Claims of the GD-on-one-associative-memory experiment (Cabannes, Simsek & Bietti 2024).
 
 Each check reads the result of :func:`empirical.experiments.gd_associative.run.run` and returns
-one :class:`~empirical.claims.Measured` row per seed (or per step size, per problem size); the
-tolerance is written once, here.
+one :class:`~empirical.validate.claims.Measured` row per seed (or per step size, per problem
+size); the tolerance is written once, here.
 """
 
 from __future__ import annotations
 
-from empirical.claims import (
+from empirical.validate.claims import (
     AllOf,
     AtLeast,
     AtMost,

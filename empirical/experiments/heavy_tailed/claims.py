@@ -1,15 +1,15 @@
 """Claims of the heavy-tailed imbalance experiment (Kunstner et al. 2024, arXiv 2402.19449).
 
 Each check reads the result of :func:`empirical.experiments.heavy_tailed.run.run` and returns one
-:class:`~empirical.claims.Measured` row per seed (or per optimizer); the tolerance is written
-once, here.
+:class:`~empirical.validate.claims.Measured` row per seed (or per optimizer); the tolerance is
+written once, here.
 """
 
 from __future__ import annotations
 
 import math
 
-from empirical.claims import (
+from empirical.validate.claims import (
     AtLeast,
     AtMost,
     Category,

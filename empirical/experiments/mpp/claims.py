@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from empirical.claims import (
+from empirical.experiments.mpp import metrics
+from empirical.validate.claims import (
     AllOf,
     AtLeast,
     AtMost,
@@ -15,7 +16,6 @@ from empirical.claims import (
     NotReproducing,
     register,
 )
-from empirical.experiments.mpp import metrics
 
 PAPER = "McCabe et al. 2023 (arXiv 2310.02994)"
 

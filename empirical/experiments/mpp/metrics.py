@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from empirical.claims import Spread
+from empirical.validate.claims import Spread
 
 Z_CAP = 1e6  # a z-score with zero spread (a finite stand-in so tolerances can judge it)
 

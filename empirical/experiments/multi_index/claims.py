@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 
-from empirical.claims import AllOf, AtLeast, AtMost, Claim, Kind, Measured, Near, register
 from empirical.experiments.multi_index.metrics import (
     PREDICTED_SLOPE,
     TRAP_LEVEL,
     escape_slope,
     trap_table,
 )
+from empirical.validate.claims import AllOf, AtLeast, AtMost, Claim, Kind, Measured, Near, register
 
 PAPER = "Bietti, Bruna & Pillaud-Vivien 2023 (arXiv 2310.19793)"
 

@@ -11,7 +11,7 @@ gives no number (its tables are unconfirmed in the notes), the claim says so in 
 
 from __future__ import annotations
 
-from empirical.claims import (
+from empirical.validate.claims import (
     AllOf,
     AtLeast,
     AtMost,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from empirical.claims import Spread
+from empirical.validate.claims import Spread
 
 
 def _spread(rows, key):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 
-from empirical.claims import (
+from empirical.experiments.pathstar.report import TRANSIENT_DROP
+from empirical.validate.claims import (
     AllOf,
     AtLeast,
     AtMost,
@@ -20,7 +21,6 @@ from empirical.claims import (
     NotReproducing,
     register,
 )
-from empirical.experiments.pathstar.report import TRANSIENT_DROP
 
 GEOM = "Noroozizadeh, Nagarajan, Rosenfeld & Kumar 2025 (arXiv 2510.26745)"
 BN = "Bachmann & Nagarajan 2024 (arXiv 2403.06963)"

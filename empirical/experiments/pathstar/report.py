@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from empirical.claims import Spread
+from empirical.validate.claims import Spread
 
 
 def aggregate(records: list[dict]) -> list[dict]:
-    """Mean and spread over seeds (:class:`empirical.claims.Spread`: sample sd, ``ddof = 1``),
-    per (recipe, degree, length, pause, width, tag)."""
+    """Mean and spread over seeds (:class:`empirical.validate.claims.Spread`: sample sd,
+    ``ddof = 1``), per (recipe, degree, length, pause, width, tag)."""
     groups: dict = {}
     for r in records:
         key = (r["recipe"], r["degree"], r["length"], r["n_pause"], r["d_model"], r["tag"])

@@ -10,8 +10,8 @@ window contains a competing exponent (power's 0.25 vs uniform's 0.128 at alpha =
 
 from __future__ import annotations
 
-from empirical.claims import Claim, Kind, Measured, Near, NotReproducing, register
 from empirical.experiments.scaling.config import CLOSE_EXPONENT_TOLERANCE, EXPONENT_TOLERANCE
+from empirical.validate.claims import Claim, Kind, Measured, Near, NotReproducing, register
 
 CABANNES = "Cabannes, Dohmatob & Bietti 2023 (arXiv 2310.02984)"
 WIDE_WHY = (

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 
-from empirical.claims import (
+from empirical.experiments.scaling_trained.config import DISCOVERY_GRID
+from empirical.validate.claims import (
     AllOf,
     AtLeast,
     AtMost,
@@ -24,7 +25,6 @@ from empirical.claims import (
     NotReproducing,
     register,
 )
-from empirical.experiments.scaling_trained.config import DISCOVERY_GRID
 
 CABANNES = "Cabannes, Dohmatob & Bietti 2023 (arXiv 2310.02984)"
 EXP = "scaling_trained"

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from empirical.claims import Spread
+from empirical.validate.claims import Spread
 from memtheory import scaling as theory
 
 #: the axes of a cell other than its seed (a group of seeds shares them)

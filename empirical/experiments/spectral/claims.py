@@ -6,7 +6,7 @@ tiny graphs; the toolkit's own rank rule (``memtheory.spectral.predicted_rank``)
 held-out graphs it was not found on (``config.HELD_OUT_GRAPHS``).
 """
 
-from empirical.claims import (
+from empirical.validate.claims import (
     AllOf,
     AtLeast,
     AtMost,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from empirical.claims import (
+from empirical.validate.claims import (
     AllOf,
     AtLeast,
     AtMost,
@@ -106,7 +106,7 @@ register(
 
 
 def _gain_rows(result):
-    from empirical.claims import Spread
+    from empirical.validate.claims import Spread
 
     rows = []
     for kappa in sorted({r["kappa"] for r in result["quadratic"]} - {1.0}):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from empirical.claims import Spread
+from empirical.validate.claims import Spread
 
 
 def summary_markdown(result: dict) -> str:

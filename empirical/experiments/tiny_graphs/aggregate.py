@@ -9,7 +9,6 @@ import math
 
 import numpy as np
 
-from empirical.claims import Spread
 from empirical.experiments.tiny_graphs.config import (
     KNOB_CONTRASTS,
     KNOBS,
@@ -19,11 +18,13 @@ from empirical.experiments.tiny_graphs.config import (
     graph_kind,
 )
 from empirical.experiments.tiny_graphs.metrics import peak, steps_to_peak_geometry
+from empirical.validate.claims import Spread
 
 
 def spread(values) -> dict:
-    """``{"mean", "std", "min", "max", "n"}`` of the finite values (``empirical.claims.Spread``:
-    sample standard deviation, ``ddof = 1``; ``std`` 0 for one value, all ``nan`` for none)."""
+    """``{"mean", "std", "min", "max", "n"}`` of the finite values
+    (``empirical.validate.claims.Spread``: sample standard deviation, ``ddof = 1``; ``std`` 0
+    for one value, all ``nan`` for none)."""
     vals = [float(v) for v in values if v is not None and np.isfinite(v)]
     if not vals:
         nan = float("nan")

@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
-from empirical.claims import (
+from empirical.experiments.tiny_graphs.config import (
+    EXACT_RTOL,
+    FAST_STEPS,
+    GEOMETRY_DELAY,
+    TRAINED,
+    ZIGZAG_RATIO,
+)
+from empirical.validate.claims import (
     AllOf,
     AtLeast,
     AtMost,
@@ -12,13 +19,6 @@ from empirical.claims import (
     Measured,
     NotReproducing,
     register,
-)
-from empirical.experiments.tiny_graphs.config import (
-    EXACT_RTOL,
-    FAST_STEPS,
-    GEOMETRY_DELAY,
-    TRAINED,
-    ZIGZAG_RATIO,
 )
 
 GEOM = "Noroozizadeh, Nagarajan, Rosenfeld & Kumar 2025 (arXiv 2510.26745)"

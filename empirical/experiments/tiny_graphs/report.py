@@ -72,7 +72,7 @@ def text_table(records: list[dict]) -> str:
 
 def judged(result: dict) -> list[dict]:
     """Every tiny-graph claim judged on ``result``: ``{"claim", "rows", "holds", "error"}``
-    (``rows``: :class:`empirical.claims.Row`; ``error``: why it could not be judged)."""
+    (``rows``: :class:`empirical.validate.claims.Row`; ``error``: why it could not be judged)."""
     from empirical.experiments.tiny_graphs.claims import CLAIMS
 
     out = []

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from empirical.claims import Claim, Spread
 from empirical.running.results import atomic_write_jsonl, atomic_write_text, record
+from empirical.validate.claims import Claim, Spread
 
 
 def _is_number(x) -> bool:
