@@ -19,7 +19,10 @@ Transformer, minibatch 512, AdamW at lr 3e-3) and
    held-out paths (the run's last) and the full-data loss, in process CPU seconds, and
    extrapolates to the whole run (its steps and evaluation schedule);
 5. prints the machine's float32 matmul FLOP/s on 1 and on ``--threads`` threads (256 x 256, as
-   the experiment measures it) and on the head's own product.
+   the experiment measures it) and on the head's own product;
+6. times the head's forward + backward alone on the step's labelled positions: its three matrix
+   products only, the plain ``linear`` + ``cross_entropy`` of ``model_loss``, and a fused
+   variant (:class:`FusedHeadLoss`, checked against the plain one in float64).
 
     python benchmarks/pathstar_profile.py                 # 200 steps, 2 threads (the recipe's)
     python benchmarks/pathstar_profile.py --threads 1 --steps 100
