@@ -50,7 +50,15 @@ OPTIMIZERS = ("adamw", "sgd")
 SCHEDULES = ("constant", "cosine")
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 # fields that do not change the trajectory, so a checkpoint may be resumed with other values
-_FREE_FIELDS = ("eval_every", "eval_steps", "checkpoint_every", "progress", "device", "num_threads")
+_FREE_FIELDS = (
+    "eval_every",
+    "eval_steps",
+    "checkpoint_every",
+    "progress",
+    "device",
+    "num_threads",
+    "final_loss",
+)
 
 
 @dataclass
@@ -77,6 +85,7 @@ class TrainConfig:
     num_threads: int | None = 1  # torch intra-op threads while training on CPU; None: leave as is
     flush_denormal: bool = True  # flush subnormal floats to zero while training (CPU speed)
     trim_rows: bool = False  # causal models: read rows up to their last label (model_loss)
+    final_loss: bool = True  # compute the full-data loss after training (one pass over the data)
 
     def __post_init__(self):
         self.steps = as_int("steps", self.steps, minimum=0)
@@ -314,6 +323,14 @@ class _InterruptFlag:
         return False
 
 
+def _phase(name: str):
+    """A named range for ``torch.profiler`` (``benchmarks/pathstar_profile.py`` reads them);
+    a no-op unless a profiler is running."""
+    if torch.autograd.profiler._is_profiler_enabled:
+        return torch.profiler.record_function(name)
+    return contextlib.nullcontext()
+
+
 def _is_eval_step(config: TrainConfig, step: int, eval_set) -> bool:
     if step == config.steps:
         return True
@@ -337,8 +354,9 @@ def train(
     ``eval_every`` steps (or at the steps listed in ``eval_steps``) and after the last update;
     each history row is ``{"step", "loss", "lr", **eval_fn(...)}`` where ``loss`` is the training
     loss of the batch drawn at that step, before its update. Returns ``{"history", "final_loss"
-    (full data, eval mode), "steps", "seconds", "tokens_per_sec", "resumed_from", "device",
-    "dtype"}``. The model is trained in place (and moved to the device and dtype).
+    (full data, eval mode; ``None`` with ``config.final_loss=False``), "steps", "seconds",
+    "tokens_per_sec", "resumed_from", "device", "dtype"}``. The model is trained in place (and
+    moved to the device and dtype).
     """
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
@@ -458,30 +476,36 @@ def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weigh
                     extra = {}
                     if record and eval_fn is not None:
                         model.eval()
-                        with torch.no_grad():
+                        with _phase("train.eval"), torch.no_grad():
                             extra = dict(eval_fn(model, step) or {})
                         model.train()
-                    idx = batches.next() if step < config.steps or record else None
-                    x = inputs if idx is None else inputs[idx.to(device)]
-                    y = labels if idx is None else labels[idx.to(device)]
-                    w = None
-                    if sample_weights is not None:
-                        w = sample_weights if idx is None else sample_weights[idx.to(device)]
+                    with _phase("train.sample"):
+                        idx = batches.next() if step < config.steps or record else None
+                        if idx is not None and device.type != "cpu":
+                            idx = idx.to(device)
+                        x = inputs if idx is None else inputs[idx]
+                        y = labels if idx is None else labels[idx]
+                        w = None
+                        if sample_weights is not None:
+                            w = sample_weights if idx is None else sample_weights[idx]
                     lr = lr_at(config, min(step, max(config.steps - 1, 0)))
                     if step == config.steps:  # last row: loss only, no update
-                        with torch.no_grad():
+                        with _phase("train.forward"), torch.no_grad():
                             loss = model_loss(model, x, y, w, config.trim_rows)
                     else:
                         if lr != current_lr:
                             for group in optimizer.param_groups:
                                 group["lr"] = lr
                             current_lr = lr
-                        loss = model_loss(model, x, y, w, config.trim_rows)
-                        optimizer.zero_grad(set_to_none=True)
-                        loss.backward()
-                        if config.grad_clip is not None:
-                            torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
-                        optimizer.step()
+                        with _phase("train.forward"):
+                            loss = model_loss(model, x, y, w, config.trim_rows)
+                        with _phase("train.backward"):
+                            optimizer.zero_grad(set_to_none=True)
+                            loss.backward()
+                        with _phase("train.optimizer"):
+                            if config.grad_clip is not None:
+                                torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
+                            optimizer.step()
                     if record:
                         row = {"step": step, "loss": float(loss.detach()), "lr": lr, **extra}
                         history.append(row)
@@ -493,7 +517,8 @@ def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weigh
                         save(step)
                         raise KeyboardInterrupt
                     if config.checkpoint_every and step % config.checkpoint_every == 0:
-                        save(step)
+                        with _phase("train.checkpoint"):
+                            save(step)
             except KeyboardInterrupt:
                 # state is consistent at the start of `step` unless we were inside eval_fn
                 if not interrupt.raised:
@@ -504,7 +529,10 @@ def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weigh
         seconds = elapsed + time.perf_counter() - t0
         if path is not None:
             save(config.steps + 1)
-        final_loss = dataset_loss(model, inputs, labels, sample_weights)
+        final_loss = None
+        if config.final_loss:
+            with _phase("train.final_loss"):
+                final_loss = dataset_loss(model, inputs, labels, sample_weights)
     run_steps = max(config.steps - start, 0)
     rows = n_rows if batches.batch_size is None else batches.batch_size
     return {

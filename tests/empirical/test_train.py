@@ -327,3 +327,28 @@ def test_trim_rows_training_matches_untrimmed():
     assert_allclose(params[1][0], params[0][0], rtol=1e-12)
     for a, b in zip(params[0][1], params[1][1], strict=True):
         assert_allclose(b.numpy(), a.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_final_loss_off_same_training_and_profiler_phases(tmp_path):
+    """``final_loss=False`` skips only the full-data pass (same parameters and history, and a
+    checkpoint resumes across the flag); under ``torch.profiler`` the loop marks its phases."""
+    from torch.profiler import ProfilerActivity, profile
+
+    inputs, labels = _data()
+    outs, models = [], []
+    for final in (True, False):
+        model = build_model("transformer", 26, seed=0, d_model=16)
+        cfg = TrainConfig(steps=4, batch_size=8, progress=False, final_loss=final)
+        outs.append(train(model, inputs, labels, cfg, checkpoint_path=tmp_path / f"{final}.pt"))
+        models.append(model)
+    assert_same_params(models[0], models[1])
+    assert outs[0]["history"] == outs[1]["history"]
+    assert outs[0]["final_loss"] > 0 and outs[1]["final_loss"] is None
+    model = build_model("transformer", 26, seed=0, d_model=16)
+    cfg = TrainConfig(steps=4, batch_size=8, progress=False)  # final_loss on, same fingerprint
+    train(model, inputs, labels, cfg, checkpoint_path=tmp_path / "False.pt")
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        model = build_model("transformer", 26, seed=0, d_model=16)
+        train(model, inputs, labels, TrainConfig(steps=2, batch_size=8, progress=False))
+    names = {e.name for e in prof.events()}
+    assert {"train.sample", "train.forward", "train.backward", "train.optimizer"} <= names
