@@ -4,8 +4,8 @@ Builds the run of ``python -m empirical.experiments.pathstar --profile cpu-paper
 mixed recipe on G(5000, 5): 20,001 nodes, a 20,010-token tied head, a 2-layer width-32
 Transformer, minibatch 512, AdamW at lr 3e-3) and
 
-1. times ``--steps`` training steps of ``empirical.train.train`` without the profiler (wall and
-   process CPU seconds, tokens/s and FLOP/s counted as the experiment counts them);
+1. times ``--steps`` training steps of ``empirical.training.train.train`` without the profiler
+   (wall and process CPU seconds, tokens/s and FLOP/s counted as the experiment counts them);
 2. runs the same steps again under ``torch.profiler`` (CPU activities, input shapes) with the
    named ranges of ``train`` (``train.sample``, ``train.forward``, ``train.backward``,
    ``train.optimizer``);
@@ -47,9 +47,9 @@ from empirical.experiments.pathstar.metrics import (
     make_eval,
     param_flops_per_token,
 )
-from empirical.experiments.pathstar.run import _task_for, _train_config, make_model
+from empirical.experiments.pathstar.run import make_model, task_for, train_config
 from empirical.tasks.pathstar import mix_examples, path_examples
-from empirical.train import dataset_loss, set_seed, train
+from empirical.training.train import dataset_loss, set_seed, train
 from memtheory.cli import ArgumentParser, run_cli
 
 MATMUL = {"aten::mm", "aten::addmm", "aten::bmm", "aten::baddbmm", "aten::mv", "aten::addmv"}
@@ -71,7 +71,7 @@ def build(profile: str, threads: int):
     """The run's config, task, training rows and a fresh model (as ``run_inweights``)."""
     config = dataclasses.replace(PROFILES[profile], num_threads=threads, progress=False)
     spec = next(s for s in plan_runs(config) if s.recipe == "mixed")
-    task = _task_for(spec)
+    task = task_for(spec)
     set_seed(spec.seed)
     x, y = mix_examples(task, config.path_repeat, config.pack_edges, seed=spec.seed)
     xp, _ = path_examples(task, "train")
@@ -246,7 +246,7 @@ def main(argv=None) -> int:
     config, spec, task, x, y, model = build(args.profile, args.threads)
     vocab, d = task.vocab.size, spec.d_model
     n = args.steps
-    tc = _train_config(config, n, spec.seed, eval_steps=[0])
+    tc = train_config(config, n, spec.seed, eval_steps=[0])
     tc = dataclasses.replace(tc, progress=False, checkpoint_every=0)
     labelled = float((y != -100).float().mean())
     flop_token = param_flops_per_token(model, vocab, y)

@@ -62,7 +62,8 @@ def make_model(config: PathStarConfig, spec: RunSpec, vocab_size: int, max_len: 
     return build_model(name, vocab_size, max_len=max_len, seed=seed, **sizes)
 
 
-def _task_for(spec: RunSpec):
+def task_for(spec: RunSpec):
+    """The path-star task of one run: graph, supervised target and edge direction of its recipe."""
     target = {"hardest-token": "first-token", "backward-edges": "reversed"}.get(spec.recipe, "full")
     direction = {"forward-edges": "forward", "backward-edges": "backward"}.get(spec.recipe, "both")
     return make_pathstar(
@@ -75,9 +76,10 @@ def _task_for(spec: RunSpec):
     )
 
 
-def _train_config(
+def train_config(
     config: PathStarConfig, steps: int, seed: int, lr=None, batch_size=None, eval_steps=None
 ):
+    """The ``TrainConfig`` of one run (the profile's optimizer, schedule and threads)."""
     from empirical.training.train import TrainConfig
 
     return TrainConfig(
@@ -103,7 +105,7 @@ def run_inweights(config: PathStarConfig, spec: RunSpec, ckpt_dir: Path | None) 
     """Train one in-weights run; returns ``(record, model, task)``."""
     from empirical.training.train import set_seed, train
 
-    task = _task_for(spec)
+    task = task_for(spec)
     set_seed(spec.seed)
     xe, ye = edge_examples(task)
     xp, yp = path_examples(task, "train")
@@ -115,13 +117,13 @@ def run_inweights(config: PathStarConfig, spec: RunSpec, ckpt_dir: Path | None) 
     tokens = 0.0
     if spec.recipe == "staged":
         n1, n2 = config.staged_edge_steps, config.steps
-        tc1 = _train_config(config, n1, spec.seed, lr=config.edge_lr)
+        tc1 = train_config(config, n1, spec.seed, lr=config.edge_lr)
         if config.pack_edges:
             xe, ye = packed_edge_examples(task, max_len, seed=spec.seed)
         ev1 = make_eval(task, config, 0, n1)
         r1 = train(model, xe, ye, tc1, ev1, ck(spec.run_id + "-edges"))
         # twice as many evaluations in the path phase: its transient peak is short (claim 8)
-        tc2 = _train_config(config, n2, spec.seed, eval_steps=eval_schedule(n2, 2 * config.n_evals))
+        tc2 = train_config(config, n2, spec.seed, eval_steps=eval_schedule(n2, 2 * config.n_evals))
         ev2 = make_eval(task, config, n1, n2)
         r2 = train(model, xp, yp, tc2, ev2, ck(spec.run_id + "-paths"))
         history = r1["history"] + r2["history"][1:]
@@ -135,7 +137,7 @@ def run_inweights(config: PathStarConfig, spec: RunSpec, ckpt_dir: Path | None) 
     else:
         x, y = mix_examples(task, config.path_repeat, config.pack_edges, seed=spec.seed)
         steps = steps_of(config, spec)
-        tc = _train_config(config, steps, spec.seed, eval_steps=eval_steps_of(config, spec, steps))
+        tc = train_config(config, steps, spec.seed, eval_steps=eval_steps_of(config, spec, steps))
         res = train(model, x, y, tc, make_eval(task, config, 0, steps), ck(spec.run_id))
         history = res["history"]
         tokens = res["tokens_per_sec"] * res["seconds"]
@@ -206,7 +208,7 @@ def run_incontext(config: PathStarConfig, spec: RunSpec, ckpt_dir: Path | None) 
             "train_teacher_forced_acc": tra["teacher_forced_acc"],
         }
 
-    tc = _train_config(
+    tc = train_config(
         config,
         config.incontext_steps,
         spec.seed,
