@@ -26,8 +26,7 @@ def train_model(cfg, mask: str, position: str, seed: int, device) -> tuple[Count
     set_seed(seed)
     model = CountingModel(cfg.width, mask == "causal", position, cfg.regions, cfg.classes)
     model.to(device)
-    # fused: one kernel per tensor, not torch's per-tensor CPU loop (same arithmetic)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01, fused=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
     warm = max(1, cfg.steps // 20)
 
     def lr_at(step):

@@ -123,8 +123,7 @@ def train_one_layer(
     """
     torch.manual_seed(seed)
     model = OneLayerFactual(mcfg)
-    # fused: one kernel per tensor, not torch's per-tensor CPU loop (same arithmetic)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0, fused=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     rng = np.random.default_rng(seed)
     probe_rng = np.random.default_rng(seed + 20_000)
     t = 0

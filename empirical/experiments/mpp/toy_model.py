@@ -105,8 +105,7 @@ def train(
     B, G = offset.shape
     col = np.arange(G) if draw_column is None else np.asarray(draw_column)
     rng = np.random.default_rng([seed, 5])
-    # fused: one kernel per tensor, not torch's per-tensor CPU loop (same arithmetic)
-    opt = torch.optim.Adam(params, lr=lr, fused=True)
+    opt = torch.optim.Adam(params, lr=lr)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, steps) / steps))
     )
