@@ -306,7 +306,8 @@ def _mamba_forward(P, x, cfg, training, keep=None):
         w_in, w_x = P[m + "in_proj.weight"], P[m + "x_proj.weight"]
         if cfg.scan == "reference":
             # one product per weight, outputs split as views: fewer autograd nodes than one
-            # product per row block (no slice backward into the weight), the same numbers;
+            # product per row block (no slice backward into the weight), the same products
+            # up to float round-off (the gemm blocks differ);
             # the short sequences that use this scan are bound by per-op overhead
             xs, z = _linear(u, w_in).split(di, -1)
             xs = F.silu(_causal_conv(xs, P[m + "conv1d.weight"], P[m + "conv1d.bias"]))
@@ -451,19 +452,6 @@ def _run(
 
     if keep is not None:
         y_all = labels[:, keep]
-    # position-wise, full batch, no dropout: the logits of a row depend on its token only, so
-    # compute them once per distinct token (each node is the source of deg(u) edge rows) and
-    # index: the same logits, half the products on the edge task (float sums in another order)
-    distinct = None
-    if full and family in _POSITIONWISE and fwd is not None and not _has_dropout(model_cfg):
-        tokens, where = torch.unique(x_all.reshape(-1), return_inverse=True)
-        if tokens.numel() < x_all.numel():
-            distinct = (tokens.view(-1, 1), where)
-
-    def train_logits(x):
-        if distinct is not None and x is x_all:
-            return forward(distinct[0], True)[:, distinct[1]]
-        return forward(x, True)
 
     def batch():
         if full:
@@ -524,9 +512,9 @@ def _run(
         lr = lr_peak * ratio
         if step == config.steps:
             with torch.no_grad():
-                losses = _batched_losses(train_logits(x), y, w)
+                losses = _batched_losses(forward(x, True), y, w)
         else:
-            losses = _batched_losses(train_logits(x), y, w)
+            losses = _batched_losses(forward(x, True), y, w)
             grads = torch.autograd.grad(losses.sum(), trainable)
             if config.grad_clip is not None:
                 sq = sum(g.reshape(K, -1).square().sum(1) for g in grads)
