@@ -155,6 +155,13 @@ def gauss_hermite(r: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     n = as_int("n", n, 1, 40)
     if n**r > 2_000_000:
         raise ValueError(f"n**r must be <= 2e6 quadrature nodes, got {n}**{r}")
+    return _gauss_hermite(r, n)
+
+
+@lru_cache(maxsize=32)
+def _gauss_hermite(r: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    # cached (read-only arrays): the ODE right-hand sides ask for the same rule at every
+    # evaluation, and building it was a third of the multi-index quick run
     x, w = np.polynomial.hermite_e.hermegauss(n)
     w = w / w.sum()
     grids = np.meshgrid(*([x] * r), indexing="ij")
@@ -163,7 +170,10 @@ def gauss_hermite(r: int, n: int) -> tuple[np.ndarray, np.ndarray]:
         shape = [1] * r
         shape[axis] = n
         wgrid = wgrid * w.reshape(shape)
-    return np.stack([g.ravel() for g in grids], axis=1), wgrid.ravel()
+    nodes, weights = np.stack([g.ravel() for g in grids], axis=1), wgrid.ravel()
+    nodes.flags.writeable = False
+    weights.flags.writeable = False
+    return nodes, weights
 
 
 def _sqrt_psd(S: np.ndarray) -> np.ndarray:

@@ -56,9 +56,15 @@ def expected_seconds(experiment: str, profile: str) -> float:
     """An experiment's rough cost (its ``EXPECTED_SECONDS[profile]``, default 60 s).
 
     Only used to start the longest runs first, which shortens the whole validation when the
-    workers are fewer than the experiments (longest-processing-time-first scheduling).
+    workers are fewer than the experiments (longest-processing-time-first scheduling). A topic
+    package's value is read from its ``config`` alone: sorting the jobs does not import the
+    experiments' torch code into the parent process.
     """
-    return float(experiment_api(experiment)[2].get(profile, 60.0))
+    module = experiment_module(experiment)
+    if hasattr(module, "__path__"):  # a topic package
+        config = importlib.import_module(f"{module.__name__}.config")
+        return float(getattr(config, "EXPECTED_SECONDS", {}).get(profile, 60.0))
+    return float(getattr(module, "EXPECTED_SECONDS", {}).get(profile, 60.0))
 
 
 def select_claims(profile: str, only: str | None = None) -> list[Claim]:

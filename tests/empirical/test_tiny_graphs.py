@@ -318,8 +318,14 @@ def test_contrast_seeds_extend_the_grid_and_share_its_first_seeds(tmp_path):
     result = rn.run(config)
     assert len(result["records"]) == 2 * 2  # 1 seed x 2 models x 2 edge sets
     assert len(result["contrast"]) == 2 * 2 * 2
-    # seed 0 of the contrast is the grid's own record (same key), seed 1 was trained for it
-    assert result["timing"]["reused_records"] == 4
+    # the grid trains the contrast's seeds with its own (one batched run per cell, 4 cells):
+    # the grid's seed 0 (4 records) and both contrast seeds (8) are read back, same keys
+    assert result["timing"]["trained_cells"] == 4
+    assert result["timing"]["reused_records"] == 4 + 8
+    grid = {(r["graph"], r["model"], r["self_edges"], r["seed"]) for r in result["records"]}
+    assert grid <= {
+        (r["graph"], r["model"], r["self_edges"], r["seed"]) for r in result["contrast"]
+    }
     cells = result["claims"]["net-vs-frozen"]["cells"]
     assert [c["net"]["n"] for c in cells] == [2, 2]
     assert {c["released_net"] for c in cells} == {1.0, 0.80}  # cycle, without / with self-edges

@@ -46,19 +46,25 @@ class NumberEncoder(nn.Module):
         pos = torch.arange(ids.shape[1], device=ids.device)
         return values.unsqueeze(-1) * self.token_embedding(ids) + self.position_embedding(pos)
 
-    def forward(self, ids, values):
-        h = self.norm(self.encoder(self.embed(ids, values)))
+    def forward(self, ids, values, positions=None):
+        """Token logits ``(B, L, V)`` and number-head values ``(B, L)``; with ``positions`` (a
+        1-d index tensor) both heads only at those positions, ``(B, k, V)`` and ``(B, k)``: the
+        final norm and the heads are position-wise, so these are the same numbers as the full
+        output read there (the token head over a 2000-token vocabulary is most of the work)."""
+        h = self.encoder(self.embed(ids, values))
+        if positions is not None:
+            h = h[:, positions]
+        h = self.norm(h)
         return self.token_head(h), self.number_head(h).squeeze(-1)
 
 
 def loss_fn(model, batch, positions, mse_weight: float, xval: bool):
     """Cross-entropy on every masked token, plus ``mse_weight`` x MSE of the number head at the
     masked ``[NUM]`` when ``xval``."""
-    logits, num = model(batch["ids"], batch["values"])
-    lg = logits[:, positions]  # (B, k, V)
+    lg, num = model(batch["ids"], batch["values"], positions)  # (B, k, V), (B, k)
     loss = F.cross_entropy(lg.reshape(-1, lg.shape[-1]), batch["target_ids"].reshape(-1))
     if xval:
-        loss = loss + mse_weight * F.mse_loss(num[:, positions[0]], batch["target_values"])
+        loss = loss + mse_weight * F.mse_loss(num[:, 0], batch["target_values"])
     return loss
 
 
@@ -72,14 +78,14 @@ def predict(model, codec, arrays: dict, device, batch: int = 2048) -> np.ndarray
         for i in range(0, arrays["ids"].shape[0], batch):
             ids = torch.as_tensor(arrays["ids"][i : i + batch], device=device)
             vals = torch.as_tensor(arrays["values"][i : i + batch], device=device).float()
-            logits, num = model(ids, vals)
+            logits, num = model(ids, vals, pos)  # heads at the masked positions only
             if codec.scheme == "xVal":
-                out.append(num[:, pos[0]].double().cpu().numpy())
+                out.append(num[:, 0].double().cpu().numpy())
                 continue
             pred = []
             for j, allowed in enumerate(codec.slots):
                 a = torch.as_tensor(allowed, device=device)
-                pred.append(a[logits[:, pos[j]][:, a].argmax(-1)].cpu().numpy())
+                pred.append(a[logits[:, j][:, a].argmax(-1)].cpu().numpy())
             out.append(codec.decode_ids(np.stack(pred, axis=1)))
     model.train()
     return np.concatenate(out)

@@ -55,7 +55,9 @@ def train(codec: Codec, records: np.ndarray, config, seed: int, device, label: s
         config.dropout,
     ).to(device)
     init_embedding = model.token_embedding.weight.detach().double().cpu().numpy().copy()
-    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=0.0)
+    # fused: one kernel per tensor instead of torch's per-tensor Python loop on CPU (the loop
+    # was a fifth of the quick profile's training time); the same AdamW arithmetic
+    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=0.0, fused=True)
     sched = torch.optim.lr_scheduler.OneCycleLR(
         opt, max_lr=config.lr, total_steps=config.steps, pct_start=0.1
     )

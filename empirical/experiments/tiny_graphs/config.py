@@ -277,7 +277,9 @@ def eval_steps(steps: int, points: int) -> list[int]:
 
 
 # rough wall time of one run on 2 idle CPU cores: validate starts the longest runs first
-EXPECTED_SECONDS = {"quick": 370}  # 366 CPU-s on 2026-12-03, one thread (548 before branch speed)
+# 366 CPU-s on 2026-12-03, one thread (548 before branch speed); branch fast: 384 CPU-s one
+# thread, no profiler, at load 4-10 (the 2-worker quick validation measured 435 s before it)
+EXPECTED_SECONDS = {"quick": 380}
 
 PROFILES = {
     # knob_steps 2000, not 1000: at 1000 steps the "non-geometric, lr 1e-1" row stopped short

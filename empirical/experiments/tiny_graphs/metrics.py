@@ -118,6 +118,30 @@ def measure(info: GraphInfo, E, Z, self_edges: bool, W=None, b=None) -> dict:
     return {k: float(v) for k, v in out.items()}
 
 
+CURVE_METRICS = ("topk_recovery", "spectral_energy", "mean_edge_cosine", "zigzag_energy")
+
+
+def measure_curve(info: GraphInfo, E, Z, self_edges: bool) -> dict:
+    """The metrics logged at intermediate steps (:data:`CURVE_METRICS`, as in :func:`measure`):
+    what the claims read over training (top-deg recovery: memorization and its step; spectral
+    energy: the geometry's timescale) and what the curve figures draw. The skewed scores,
+    effective rank and embedding recovery are measured at the final step only."""
+    from memtheory import geometry as geo
+
+    E = np.asarray(E, dtype=np.float64)
+    out = {
+        "topk_recovery": geo.topk_edge_recovery(
+            scores=np.asarray(Z, dtype=np.float64),
+            edges=info.train_edges(self_edges),
+            self_edges=self_edges,
+        ),
+        "mean_edge_cosine": geo.mean_edge_cosine(E, info.cos_edges),
+        "spectral_energy": geo.subspace_energy(E, info.predicted),
+        "zigzag_energy": geo.subspace_energy(E, info.zigzag) if info.zigzag.shape[1] else 0.0,
+    }
+    return {k: float(v) for k, v in out.items()}
+
+
 def spectral_profile(info: GraphInfo, E) -> list[float]:
     """Energy fraction of ``E`` on each eigenvector of -L (descending eigenvalue): the released
     spectral-bias bars (notes §6.2)."""

@@ -120,16 +120,22 @@ def _run(config: TinyGraphsConfig) -> dict:
     seeds = [config.seed + i for i in range(config.seeds)]
     infos = {spec: graph_info(spec) for spec in config.graphs}
     records, arrays, timing = [], {}, {"trained_cells": 0, "reused_records": 0, "train_s": 0.0}
+    cseeds = [config.seed + i for i in range(config.contrast_seeds)]
     for spec in config.graphs:
         for se in config.self_edges:
             for model in config.models:
+                if model in ("one-layer", "one-layer-frozen") and len(cseeds) > len(seeds):
+                    # the contrast's seeds (a superset) in the same batched run: one model
+                    # axis of 10 instead of a run of 3 and one of 7 (the same records)
+                    _grid_records(config, store, infos, timing, spec, model, se, cseeds, arrays)
+                    for s in cseeds[len(seeds) :]:
+                        arrays.pop((spec, model, bool(se), s), None)
                 records += _grid_records(
                     config, store, infos, timing, spec, model, se, seeds, arrays
                 )
 
     contrast = []
     if config.contrast_seeds:
-        cseeds = [config.seed + i for i in range(config.contrast_seeds)]
         for spec in config.graphs:
             for se in config.self_edges:
                 for model in ("one-layer", "one-layer-frozen"):

@@ -17,6 +17,7 @@ from empirical.experiments.tiny_graphs.metrics import (
     GraphInfo,
     first_step,
     measure,
+    measure_curve,
     spectral_profile,
     steps_to_geometry,
 )
@@ -32,6 +33,13 @@ def _member_state(model_name: str, module, n: int, prefix: bool):
     if model_name.startswith("one-layer"):
         _, W, b = probes.one_layer_weights(module, n)
     return E, Z, W, b
+
+
+def _curve_state(module, n: int, prefix: bool):
+    """(E, Z) of one model as float64 numpy (what :func:`metrics.measure_curve` reads)."""
+    from empirical import probes
+
+    return probes.embeddings(module, n), probes.logit_matrix(module, n, prefix=prefix)
 
 
 def _train_batched(
@@ -101,6 +109,9 @@ def train_cell(
     lr = rec["lr"] * (graph.n if rec["eq1"] else 1.0)  # Eq. 1: step on the summed objective
 
     def evaluate(module, step):
+        if step < cell["steps"]:  # intermediate: the curves only (claims, figures)
+            E, Z = _curve_state(module, graph.n, rec["prefix"])
+            return measure_curve(info, E, Z, se)
         E, Z, W, b = _member_state(model_name, module, graph.n, rec["prefix"])
         return measure(info, E, Z, se, W, b)
 
@@ -303,6 +314,8 @@ def train_assoc_fast(info: GraphInfo, cell: dict, seeds: list[int], device="cpu"
     }
 
     def evaluate(module, step):
+        if step < cell["steps"]:  # the claim reads the step recovery reaches 1
+            return measure_curve(info, *_curve_state(module, graph.n, True), False)
         E, Z, W, b = _member_state("one-layer-frozen", module, graph.n, True)
         return measure(info, E, Z, False, W, b)
 
