@@ -37,7 +37,7 @@ def _member_state(model_name: str, module, n: int, prefix: bool):
 
 def _curve_state(module, n: int, prefix: bool):
     """(E, Z) of one model as float64 numpy (what :func:`metrics.measure_curve` reads)."""
-    from empirical import probes
+    from empirical.measure import probes
 
     return probes.embeddings(module, n), probes.logit_matrix(module, n, prefix=prefix)
 
