@@ -31,7 +31,7 @@ EXPECTED_NOT_REPRODUCING = {
     "pathstar.pauses-converge-faster": "refuted",
     "recall.sweep-facts-per-param": "budget",
     "recall.tradeoff-capacity-fit": "refuted",
-    "recall.tradeoff-either-suffices": "budget",
+    "recall.tradeoff-either-suffices": "refuted",
     "scaling.power-T-exponent-asymptotic": "regime",
     "scaling_trained.sgd-scheme-agrees": "refuted",
     "scaling_trained.sgd-scheme-misses": "refuted",
