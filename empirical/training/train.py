@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import io
 import math
-import signal
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +28,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from empirical.running.results import atomic_write_bytes
 from empirical.running.runtime import resolve_device, set_seed
 from empirical.tasks.tokens import IGNORE
+from empirical.training.loop_state import Batches, InterruptFlag, atomic_torch_save, phase
 from memtheory.checks import as_choice, as_float, as_int
 
 __all__ = [
@@ -267,70 +264,6 @@ def _fingerprint(config: TrainConfig) -> dict:
     return out
 
 
-def _atomic_torch_save(obj, path: Path) -> None:
-    buf = io.BytesIO()
-    torch.save(obj, buf)
-    atomic_write_bytes(path, buf.getvalue())
-
-
-class _Batches:
-    """Row indices per step: full batch, or slices of per-epoch permutations (seeded)."""
-
-    def __init__(self, n_rows: int, batch_size: int | None, seed: int):
-        self.n_rows = n_rows
-        self.batch_size = None if batch_size is None or batch_size >= n_rows else batch_size
-        self.generator = torch.Generator().manual_seed(seed)
-        self.perm = None
-        self.pos = 0
-
-    def next(self):
-        if self.batch_size is None:
-            return None
-        if self.perm is None or self.pos + self.batch_size > self.n_rows:
-            self.perm = torch.randperm(self.n_rows, generator=self.generator)
-            self.pos = 0
-        idx = self.perm[self.pos : self.pos + self.batch_size]
-        self.pos += self.batch_size
-        return idx
-
-    def state(self) -> dict:
-        return {"generator": self.generator.get_state(), "perm": self.perm, "pos": self.pos}
-
-    def load(self, state: dict) -> None:
-        self.generator.set_state(state["generator"])
-        self.perm, self.pos = state["perm"], state["pos"]
-
-
-class _InterruptFlag:
-    """Turns SIGINT into a flag checked between steps (main thread only)."""
-
-    def __init__(self, active: bool):
-        self.active = active and threading.current_thread() is threading.main_thread()
-        self.raised = False
-        self.previous = None
-
-    def __enter__(self):
-        if self.active:
-            self.previous = signal.signal(signal.SIGINT, self._handler)
-        return self
-
-    def _handler(self, signum, frame):
-        self.raised = True
-
-    def __exit__(self, *exc):
-        if self.active:
-            signal.signal(signal.SIGINT, self.previous)
-        return False
-
-
-def _phase(name: str):
-    """A named range for ``torch.profiler`` (``benchmarks/pathstar_profile.py`` reads them);
-    a no-op unless a profiler is running."""
-    if torch.autograd.profiler._is_profiler_enabled:
-        return torch.profiler.record_function(name)
-    return contextlib.nullcontext()
-
-
 def _is_eval_step(config: TrainConfig, step: int, eval_set) -> bool:
     if step == config.steps:
         return True
@@ -413,7 +346,7 @@ def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weigh
     n_rows, seq_len = inputs.shape
     optimizer = _make_optimizer(model, config)
     params = [p for p in model.parameters() if p.requires_grad]
-    batches = _Batches(n_rows, config.batch_size, config.seed)
+    batches = Batches(n_rows, config.batch_size, config.seed)
     eval_set = set(config.eval_steps) if config.eval_steps is not None else None
     path = Path(checkpoint_path) if checkpoint_path is not None else None
     history: list[dict] = []
@@ -439,7 +372,7 @@ def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weigh
         def save(step: int, rng_cpu=None):
             if path is None:
                 return
-            _atomic_torch_save(
+            atomic_torch_save(
                 {
                     "model": model.state_dict(),
                     "optimizer": optimizer.state_dict(),
@@ -468,7 +401,7 @@ def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weigh
         )
         current_lr = None
         step = start
-        with _InterruptFlag(path is not None) as interrupt:
+        with InterruptFlag(path is not None) as interrupt:
             try:
                 while step <= config.steps:
                     record = _is_eval_step(config, step, eval_set)
@@ -476,10 +409,10 @@ def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weigh
                     extra = {}
                     if record and eval_fn is not None:
                         model.eval()
-                        with _phase("train.eval"), torch.no_grad():
+                        with phase("train.eval"), torch.no_grad():
                             extra = dict(eval_fn(model, step) or {})
                         model.train()
-                    with _phase("train.sample"):
+                    with phase("train.sample"):
                         idx = batches.next() if step < config.steps or record else None
                         if idx is not None and device.type != "cpu":
                             idx = idx.to(device)
@@ -490,19 +423,19 @@ def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weigh
                             w = sample_weights if idx is None else sample_weights[idx]
                     lr = lr_at(config, min(step, max(config.steps - 1, 0)))
                     if step == config.steps:  # last row: loss only, no update
-                        with _phase("train.forward"), torch.no_grad():
+                        with phase("train.forward"), torch.no_grad():
                             loss = model_loss(model, x, y, w, config.trim_rows)
                     else:
                         if lr != current_lr:
                             for group in optimizer.param_groups:
                                 group["lr"] = lr
                             current_lr = lr
-                        with _phase("train.forward"):
+                        with phase("train.forward"):
                             loss = model_loss(model, x, y, w, config.trim_rows)
-                        with _phase("train.backward"):
+                        with phase("train.backward"):
                             optimizer.zero_grad(set_to_none=True)
                             loss.backward()
-                        with _phase("train.optimizer"):
+                        with phase("train.optimizer"):
                             if config.grad_clip is not None:
                                 torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
                             optimizer.step()
@@ -517,7 +450,7 @@ def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weigh
                         save(step)
                         raise KeyboardInterrupt
                     if config.checkpoint_every and step % config.checkpoint_every == 0:
-                        with _phase("train.checkpoint"):
+                        with phase("train.checkpoint"):
                             save(step)
             except KeyboardInterrupt:
                 # state is consistent at the start of `step` unless we were inside eval_fn
@@ -531,7 +464,7 @@ def _train(model, inputs, labels, config, eval_fn, checkpoint_path, sample_weigh
             save(config.steps + 1)
         final_loss = None
         if config.final_loss:
-            with _phase("train.final_loss"):
+            with phase("train.final_loss"):
                 final_loss = dataset_loss(model, inputs, labels, sample_weights)
     run_steps = max(config.steps - start, 0)
     rows = n_rows if batches.batch_size is None else batches.batch_size

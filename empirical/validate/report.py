@@ -8,6 +8,7 @@ stored rows, so editing the registry and running ``--report-only`` shows the new
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,9 +203,12 @@ def claim_figure(line: ClaimLine, fig_dir: Path) -> str | None:
     if all(_is_number(p) for p in preds):
         ax.plot(xs, preds, "_", markersize=20, color="C3", label="predicted")
     ax.set_xticks(xs, [_row_label(r) for r in rs], fontsize=6, rotation=60 if len(xs) > 3 else 0)
-    ax.set_title(f"{line.claim}: {line.verdict.value}", fontsize=8)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_title(f"{line.claim}: {line.verdict.value}", fontsize=8, loc="left")
+    # fixed margins, legend above the axes: tight_layout and the "best" legend search were
+    # half of the report's time (97 figures, 15 s on one core at the end of the quick run)
+    ax.legend(fontsize=6, loc="lower right", bbox_to_anchor=(1.0, 1.08), ncols=2, frameon=False)
+    fig.subplots_adjust(left=0.16, right=0.97, top=0.8, bottom=0.36 if len(xs) > 3 else 0.2)
     fig_dir.mkdir(parents=True, exist_ok=True)
     path = fig_dir / f"{line.claim}.png"
     atomic_save_figure(fig, path, dpi=110)
@@ -218,8 +222,23 @@ def _expectation(line: ClaimLine) -> str:
     return f"recorded as not reproducing ({nr.category.value}): {nr.reason}"
 
 
+def claim_figures(lines: list[ClaimLine], fig_dir: Path, workers: int = 2) -> dict:
+    """``{claim: figure path or None}`` for ``lines``, drawn in ``workers`` processes (about
+    0.1 s of CPU per figure, ~100 figures at the end of a validation; one process when
+    ``workers`` is 1 or the lines are few)."""
+    if workers <= 1 or len(lines) < 16:
+        return {line.claim: claim_figure(line, fig_dir) for line in lines}
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        paths = pool.map(claim_figure, lines, [fig_dir] * len(lines), chunksize=8)
+        return {line.claim: path for line, path in zip(lines, paths, strict=True)}
+
+
 def markdown(out: Path, lines: list[ClaimLine], figures: bool = True, strict: bool = False):
     """The text of ``report.md`` (figures written beside it when ``figures``)."""
+    workers = min(2, os.cpu_count() or 1)
+    figs = claim_figures(lines, out / "figures", workers) if figures else {}
     md = ["# Validation report", ""]
     rows = [r for line in lines for r in line.rows]
     if rows:
@@ -268,7 +287,7 @@ def markdown(out: Path, lines: list[ClaimLine], figures: bool = True, strict: bo
                 f"{_fmt(r.get('measurement'))}, margin {r.get('margin_text', '—')} -> "
                 f"{'holds' if r['holds'] else 'does not hold'}. {r.get('detail', '')}"
             )
-        fig = claim_figure(line, out / "figures") if figures else None
+        fig = figs.get(line.claim)
         if fig:
             md += ["", f"![{line.claim}](figures/{Path(fig).name})"]
         own = [r["figure"] for r in line.rows if r.get("figure") and Path(r["figure"]).exists()]
