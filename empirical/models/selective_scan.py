@@ -124,7 +124,7 @@ def selective_scan(x, delta, A, B, C, D, *, chunk: int = DEFAULT_CHUNK) -> torch
         raise ValueError(f"B and C must be (batch, T, d_state), got {tuple(B.shape)}")
     if T == 0:
         return D * x
-    return _ChunkedScan.apply(x, delta, A, B, C, D, chunk)[0]
+    return ChunkedScan.apply(x, delta, A, B, C, D, chunk)[0]
 
 
 # ----------------------------------------------------------------------------- internals
@@ -418,7 +418,7 @@ def _group_params(A: torch.Tensor) -> torch.Tensor:
     return A.transpose(-1, -2).unsqueeze(1).contiguous()
 
 
-class _ChunkedScan(torch.autograd.Function):
+class ChunkedScan(torch.autograd.Function):
     """``(y, saved)``: y = ``C_t^T h_t + D x_t`` for x, delta (batch, T, c), A (G, c, N) or
     (c, N) (G groups of batch rows, each with its own A), B, C (batch, T, N), D (c,) or one per
     row (batch, c); ``saved`` is ``delta * x`` (one chunk) or the states (several)."""
@@ -484,6 +484,6 @@ class _ChunkedScan(torch.autograd.Function):
         flat = [v.reshape(n * rows, *v.shape[2:]) for v in xs]
         A_all = A if in_dims[2] is None else A.movedim(in_dims[2], 0)
         D_all = D if in_dims[5] is None else D.movedim(in_dims[5], 0).repeat_interleave(rows, 0)
-        y, saved = _ChunkedScan.apply(flat[0], flat[1], A_all, flat[2], flat[3], D_all, chunk)
+        y, saved = ChunkedScan.apply(flat[0], flat[1], A_all, flat[2], flat[3], D_all, chunk)
         y = y.reshape(n, rows, *y.shape[1:])
         return (y, saved.expand(n, *saved.shape)), (0, 0)

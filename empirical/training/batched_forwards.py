@@ -165,12 +165,12 @@ def _scan_reference(x, delta, A, Bm, C, D, need=None):
 def _scan_chunked(x, delta, A, Bm, C, D, chunk):
     """The chunked scan with the model axis folded into the batch, one ``A`` per model and one
     ``D`` per row (what its ``vmap`` rule does)."""
-    from empirical.models.selective_scan import _ChunkedScan
+    from empirical.models.selective_scan import ChunkedScan
 
     K, nb, T, c = x.shape
     flat = [v.reshape(K * nb, T, v.shape[-1]) for v in (x, delta, Bm, C)]
     Drows = D.repeat_interleave(nb, 0)
-    y, _ = _ChunkedScan.apply(flat[0], flat[1], A, flat[2], flat[3], Drows, chunk)
+    y, _ = ChunkedScan.apply(flat[0], flat[1], A, flat[2], flat[3], Drows, chunk)
     return y.reshape(K, nb, T, c)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from empirical.experiments import _dynamics_outputs as outputs
 from empirical.experiments.gd_associative.config import NAME, PAPER, PROFILES
+from empirical.running import dynamics_outputs as outputs
 
 TITLE = "GD on one associative memory"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from empirical.experiments import _dynamics_outputs as outputs
 from empirical.experiments.heavy_tailed.config import NAME, PAPER, PROFILES
+from empirical.running import dynamics_outputs as outputs
 
 TITLE = "Heavy-tailed class imbalance: GD vs Adam vs sign descent"
 
