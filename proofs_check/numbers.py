@@ -100,13 +100,13 @@ def dynamic_range():
     sv, rv = 1e-3, 0.02
     win = N.dynamic_range(ev, pv, angle_resolution=sv, rel_error=rv)
     worst = 0.0
-    for key in ("positive", "negative"):
-        for xb in win[key]:
+    for window in (win.positive, win.negative):
+        for xb in window:
             err = N.recovery_error(np.array([xb]), ev, pv, angle_resolution=sv)[0]
             worst = max(worst, abs(err - rv * abs(xb)) / (rv * abs(xb)))
     assert worst < 1e-12, worst
     return (
         f"roots symbolic; numeric edges meet delta x = r|x| to {worst:.1e}; "
-        f"window ratio {win['ratio']:.4g} at sigma={sv:g}, r={rv:g} (d=16, random e, p); "
+        f"window ratio {win.ratio:.4g} at sigma={sv:g}, r={rv:g} (d=16, random e, p); "
         f"pi/sigma={math.pi / sv:.0f}"
     )

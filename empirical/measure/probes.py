@@ -134,10 +134,10 @@ def skewed_probe(model, edges, n_nodes: int, self_edges: bool = False) -> dict:
     E, W, b = one_layer_weights(model, n_nodes)
     out = skewed_low_rank(E, W.T, edges, b=b, self_edges=self_edges)
     return {
-        "skewed_top1": out["top1_acc"],
-        "skewed_margin": out["margin"],
-        "full_top1": out["full_top1_acc"],
-        "full_margin": out["full_margin"],
+        "skewed_top1": out.top1_acc,
+        "skewed_margin": out.margin,
+        "full_top1": out.full_top1_acc,
+        "full_margin": out.full_margin,
     }
 
 

@@ -19,6 +19,7 @@ from memtheory.counting.bias import (  # noqa: F401, E402
 from memtheory.counting.handbuilt import (  # noqa: F401, E402
     BIASES,
     HandBuilt,
+    HandBuiltForward,
     handbuilt_counts,
     handbuilt_forward,
     handbuilt_network,

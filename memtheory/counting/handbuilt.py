@@ -34,7 +34,7 @@ generalize to new lengths but not to new numbers of regions).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -43,7 +43,14 @@ from memtheory.counting.attention import MAX_ATTENTION_CELLS, attention
 from memtheory.counting.bias import balance_logits
 from memtheory.counting.tokens import BOS, CLOSE, ONE, OPEN, VOCAB_SIZE, as_tokens
 
-__all__ = ["HandBuilt", "handbuilt_network", "handbuilt_forward", "handbuilt_counts", "BIASES"]
+__all__ = [
+    "HandBuilt",
+    "HandBuiltForward",
+    "handbuilt_network",
+    "handbuilt_forward",
+    "handbuilt_counts",
+    "BIASES",
+]
 
 BIASES = ("bos", "close")
 MAX_REGIONS = 4096
@@ -99,13 +106,39 @@ def handbuilt_network(
     return HandBuilt(K, C, bias, R0, beta, embed, value1, mlp_in, mlp_out, centers)
 
 
-def handbuilt_forward(net: HandBuilt, tokens, num_queries: int | None = None) -> dict:
+@dataclass(frozen=True, eq=False)
+class HandBuiltForward:
+    """The intermediate values of one forward pass of the counter (:func:`handbuilt_forward`).
+
+    ``a`` (length+1,): layer-1 attention output per token, :math:`1/(2k)` inside region k, else 0.
+    ``cp_onehot`` (length+1, K): MLP output, the one-hot contextual position of each token.
+    ``o`` (num_queries, 2): decoder cross-attention output, the bias law :math:`o(n)` per region.
+    ``decoder_weights`` (num_queries, length+1): decoder attention weights, or ``None`` when
+    the sequence is too long to keep them (more than ``MAX_ATTENTION_CELLS`` cells).
+    ``logits`` (num_queries, max_count+1): readout :math:`\\ell_c` per queried region.
+
+    Holds arrays, so it compares by identity (``eq=False``).
+    """
+
+    a: np.ndarray
+    cp_onehot: np.ndarray
+    o: np.ndarray
+    decoder_weights: np.ndarray | None
+    logits: np.ndarray
+
+    def as_dict(self) -> dict:
+        """``{field name: value}``."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def handbuilt_forward(net: HandBuilt, tokens, num_queries: int | None = None) -> HandBuiltForward:
     """Run the counter on one sequence (BoS first).
 
-    Returns ``a`` (layer-1 output per token), ``cp_onehot`` ``(length+1, K)`` (MLP output),
-    ``o`` ``(num_queries, 2)`` (decoder attention output), ``decoder_weights``
-    ``(num_queries, length+1)`` and ``logits`` ``(num_queries, max_count+1)``. ``num_queries``
-    defaults to the number of regions in ``tokens`` and is at most ``max_regions``.
+    Returns a :class:`HandBuiltForward`: ``a`` (layer-1 output per token), ``cp_onehot``
+    ``(length+1, K)`` (MLP output), ``o`` ``(num_queries, 2)`` (decoder attention output),
+    ``decoder_weights`` ``(num_queries, length+1)`` and ``logits``
+    ``(num_queries, max_count+1)``. ``num_queries`` defaults to the number of regions in
+    ``tokens`` and is at most ``max_regions``.
     """
     t = as_tokens(tokens)
     R = int(np.sum(t == OPEN))
@@ -133,9 +166,9 @@ def handbuilt_forward(net: HandBuilt, tokens, num_queries: int | None = None) ->
         o, w = attention(queries, keys, values, causal=False), None
     b_train = 1.0 if net.bias == "bos" else float(net.train_regions)
     logits = balance_logits(o, net.max_count, b_train)
-    return {"a": a, "cp_onehot": cp_onehot, "o": o, "decoder_weights": w, "logits": logits}
+    return HandBuiltForward(a=a, cp_onehot=cp_onehot, o=o, decoder_weights=w, logits=logits)
 
 
 def handbuilt_counts(net: HandBuilt, tokens, num_queries: int | None = None) -> np.ndarray:
     """Counts decoded by the counter: :math:`\\arg\\max_c \\ell_c` per queried region."""
-    return np.argmax(handbuilt_forward(net, tokens, num_queries)["logits"], axis=1)
+    return np.argmax(handbuilt_forward(net, tokens, num_queries).logits, axis=1)

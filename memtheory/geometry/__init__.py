@@ -22,13 +22,19 @@ Modules: :mod:`~memtheory.geometry.subspaces`, :mod:`~memtheory.geometry.edge_me
 from memtheory.geometry.arguments import TIE_RTOL
 from memtheory.geometry.edge_metrics import (
     SampledRecovery,
+    SkewedLowRank,
+    Top1Margin,
     edge_top1_margin,
     mean_edge_cosine,
     skewed_low_rank,
     topk_edge_recovery,
     topk_edge_recovery_sampled,
 )
-from memtheory.geometry.path_star_metrics import leaf_first_hop_contrast, path_distance_matrix
+from memtheory.geometry.path_star_metrics import (
+    LeafHopContrast,
+    leaf_first_hop_contrast,
+    path_distance_matrix,
+)
 from memtheory.geometry.subspaces import (
     ORTHONORMAL_ATOL,
     column_space,
@@ -56,8 +62,11 @@ __all__ = [
     "topk_edge_recovery",
     "topk_edge_recovery_sampled",
     "SampledRecovery",
+    "Top1Margin",
     "edge_top1_margin",
+    "SkewedLowRank",
     "skewed_low_rank",
+    "LeafHopContrast",
     "leaf_first_hop_contrast",
     "path_distance_matrix",
 ]

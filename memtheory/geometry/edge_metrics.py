@@ -4,6 +4,7 @@ and the released "skewed low-rank" decomposition (arXiv 2510.26745 released code
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import NamedTuple
 
 import numpy as np
@@ -302,7 +303,23 @@ def _top1_margin(L: np.ndarray, is_edge: np.ndarray, self_edges: bool) -> tuple[
     return top1, margin
 
 
-def edge_top1_margin(scores, edges, self_edges: bool = False) -> dict:
+@dataclass(frozen=True)
+class Top1Margin:
+    """Top-1 edge accuracy and edge margin of a score matrix (:func:`edge_top1_margin`).
+
+    ``top1_acc``: fraction of source rows whose top-scoring candidate is a true out-neighbour.
+    ``margin``: mean of (best edge score - best non-edge score) over rows having both; NaN if none.
+    """
+
+    top1_acc: float
+    margin: float
+
+    def as_dict(self) -> dict:
+        """``{field name: value}`` (the keys the result files use)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def edge_top1_margin(scores, edges, self_edges: bool = False) -> Top1Margin:
     r"""Top-1 edge accuracy and edge margin of an ``n x n`` score / logit matrix.
 
     For each source row :math:`u` with at least one edge in ``edges`` (candidates: all
@@ -327,10 +344,37 @@ def edge_top1_margin(scores, edges, self_edges: bool = False) -> dict:
     E = edges_arg("edges", edges, n)
     self_edges = bool_arg("self_edges", self_edges)
     top1, margin = _top1_margin(S, _edge_mask(E, n, self_edges), self_edges)
-    return {"top1_acc": top1, "margin": margin}
+    return Top1Margin(top1_acc=top1, margin=margin)
 
 
-def skewed_low_rank(E, W, edges, *, b=None, self_edges: bool = False) -> dict:
+@dataclass(frozen=True, eq=False)
+class SkewedLowRank:
+    r"""The skewed low-rank decomposition of a one-layer logit matrix (:func:`skewed_low_rank`).
+
+    ``top1_acc``: top-1 edge accuracy of the skewed logits :math:`Z'` (:func:`edge_top1_margin`).
+    ``margin``: edge margin of :math:`Z'`.
+    ``full_top1_acc``: top-1 edge accuracy of the full logits :math:`Z`.
+    ``full_margin``: edge margin of :math:`Z`.
+    ``lambda_`` (m,): :math:`\lambda = \mathrm{diag}(V_h W V_h^\top)` (key ``"lambda"`` in
+    :meth:`as_dict`; ``lambda`` is a Python keyword).
+    ``W_skewed`` (m, m): :math:`W' = V_h^\top \mathrm{diag}(\lambda) V_h`.
+
+    Holds arrays, so it compares by identity (``eq=False``).
+    """
+
+    top1_acc: float
+    margin: float
+    full_top1_acc: float
+    full_margin: float
+    lambda_: np.ndarray
+    W_skewed: np.ndarray
+
+    def as_dict(self) -> dict:
+        """``{key: value}`` with the historical keys (``lambda_`` -> ``"lambda"``)."""
+        return {f.name.rstrip("_"): getattr(self, f.name) for f in fields(self)}
+
+
+def skewed_low_rank(E, W, edges, *, b=None, self_edges: bool = False) -> SkewedLowRank:
     r"""The released "skewed low-rank" decomposition of a one-layer logit matrix.
 
     For logits :math:`Z = E W E^\top + \mathbf{1} b^\top E^\top` (tied embedding ``E``,
@@ -344,7 +388,8 @@ def skewed_low_rank(E, W, edges, *, b=None, self_edges: bool = False) -> dict:
     this projection (``docs/theory/geometry.md``; arXiv 2510.26745 v2/v3 released code).
 
     Returns ``top1_acc`` and ``margin`` of :math:`Z'` (see :func:`edge_top1_margin`),
-    ``full_top1_acc`` and ``full_margin`` of :math:`Z`, ``lambda`` and ``W_skewed``.
+    ``full_top1_acc`` and ``full_margin`` of :math:`Z`, ``lambda_`` and ``W_skewed``
+    (a :class:`SkewedLowRank`).
 
     Invariant to the reparametrization ``E -> E Q, W -> Q^T W Q, b -> Q^T b`` (which leaves
     :math:`Z` unchanged) and to relabeling nodes, provided the singular values of ``E`` are
@@ -369,11 +414,11 @@ def skewed_low_rank(E, W, edges, *, b=None, self_edges: bool = False) -> dict:
     Z_skew = E @ W_skewed @ E.T + bias[None, :]
     top1, margin = _top1_margin(Z_skew, is_edge, self_edges)
     full_top1, full_margin = _top1_margin(Z_full, is_edge, self_edges)
-    return {
-        "top1_acc": top1,
-        "margin": margin,
-        "full_top1_acc": full_top1,
-        "full_margin": full_margin,
-        "lambda": lam,
-        "W_skewed": W_skewed,
-    }
+    return SkewedLowRank(
+        top1_acc=top1,
+        margin=margin,
+        full_top1_acc=full_top1,
+        full_margin=full_margin,
+        lambda_=lam,
+        W_skewed=W_skewed,
+    )

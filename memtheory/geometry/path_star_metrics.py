@@ -3,6 +3,8 @@ distance matrix (arXiv 2510.26745, Figs. 6a, 16, 17; ``docs/theory/geometry.md``
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 import numpy as np
 
 from memtheory.checks import as_choice
@@ -16,15 +18,40 @@ def _cosine_distance(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return 1.0 - np.clip(cos, -1.0, 1.0)
 
 
-def leaf_first_hop_contrast(X, leaves, first_hops) -> dict:
+@dataclass(frozen=True, eq=False)
+class LeafHopContrast:
+    r"""The leaf / first-hop heatmap and its summaries (:func:`leaf_first_hop_contrast`).
+
+    ``heatmap`` (d, d): :math:`H_{ij} = 1 - \cos(x_{\mathrm{leaf}_i}, x_{\mathrm{hop}_j})`.
+    ``diag_mean``: mean of the diagonal of ``heatmap`` (a leaf to its own first hop).
+    ``offdiag_mean``: mean of the off-diagonal entries.
+    ``contrast``: ``offdiag_mean - diag_mean`` (positive when a leaf is nearer its own first hop).
+    ``diag_rank_acc``: fraction of rows whose unique minimum is the diagonal (chance 1/d).
+
+    Holds an array, so it compares by identity (``eq=False``).
+    """
+
+    heatmap: np.ndarray
+    diag_mean: float
+    offdiag_mean: float
+    contrast: float
+    diag_rank_acc: float
+
+    def as_dict(self) -> dict:
+        """``{field name: value}`` (the keys the result files use)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def leaf_first_hop_contrast(X, leaves, first_hops) -> LeafHopContrast:
     r"""Leaf / first-hop cosine-distance heatmap (arXiv 2510.26745, Figs. 6a and 16).
 
     :math:`H_{ij} = 1 - \cos(x_{\mathrm{leaf}_i}, x_{\mathrm{hop}_j})` for the ``d`` arms
     given by ``leaves`` and ``first_hops`` (equal length ``d >= 2``; the paper uses the
-    held-out test arms). Geometry shows as a low diagonal. Returns ``heatmap`` (``d x d``),
-    ``diag_mean``, ``offdiag_mean``, ``contrast = offdiag_mean - diag_mean`` (positive when a
-    leaf is closer to its own first hop), and ``diag_rank_acc``: the fraction of rows whose
-    unique minimum is the diagonal (a tie within ``1e-9`` counts as a miss; chance is 1/d).
+    held-out test arms). Geometry shows as a low diagonal. Returns a :class:`LeafHopContrast`:
+    ``heatmap`` (``d x d``), ``diag_mean``, ``offdiag_mean``,
+    ``contrast = offdiag_mean - diag_mean`` (positive when a leaf is closer to its own first
+    hop), and ``diag_rank_acc``: the fraction of rows whose unique minimum is the diagonal (a
+    tie within ``1e-9`` counts as a miss; chance is 1/d).
     Invariant to ``X -> X Q``, to row scaling and to relabeling nodes.
     """
     X = matrix_arg("X", X)
@@ -43,13 +70,13 @@ def leaf_first_hop_contrast(X, leaves, first_hops) -> dict:
     off = ~np.eye(d, dtype=bool)
     diag = np.diag(H)
     other_min = np.where(off, H, np.inf).min(axis=1)
-    return {
-        "heatmap": H,
-        "diag_mean": float(np.mean(diag)),
-        "offdiag_mean": float(np.mean(H[off])),
-        "contrast": float(np.mean(H[off]) - np.mean(diag)),
-        "diag_rank_acc": float(np.mean(diag < other_min - TIE_RTOL)),
-    }
+    return LeafHopContrast(
+        heatmap=H,
+        diag_mean=float(np.mean(diag)),
+        offdiag_mean=float(np.mean(H[off])),
+        contrast=float(np.mean(H[off]) - np.mean(diag)),
+        diag_rank_acc=float(np.mean(diag < other_min - TIE_RTOL)),
+    )
 
 
 def path_distance_matrix(

@@ -23,8 +23,15 @@ from memtheory.numbers.encodings import (
     sequence_length,
     vocabulary,
 )
-from memtheory.numbers.frequency import bayes_predictions, overprediction_ratio, zipf_prior
+from memtheory.numbers.frequency import (
+    BayesPredictions,
+    OverpredictionRatio,
+    bayes_predictions,
+    overprediction_ratio,
+    zipf_prior,
+)
 from memtheory.numbers.layernorm import (
+    DynamicRange,
     angle,
     dynamic_range,
     layer_norm,
@@ -35,7 +42,10 @@ from memtheory.numbers.layernorm import (
 )
 
 __all__ = [
+    "BayesPredictions",
+    "DynamicRange",
     "NUM_TOKEN",
+    "OverpredictionRatio",
     "SCHEMES",
     "TOKEN_SCHEMES",
     "TOKENS_PER_NUMBER",

@@ -21,6 +21,8 @@ over-predicted. Integrals on a fixed grid of :math:`\xi` (float64, deterministic
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 import numpy as np
 
 from memtheory.checks import as_array, as_float, as_int
@@ -49,12 +51,49 @@ def _posterior(values: np.ndarray, prior: np.ndarray, x: np.ndarray, sigma: floa
     return post / post.sum(axis=1, keepdims=True)
 
 
-def bayes_predictions(values, prior, x, *, sigma: float) -> dict:
-    r"""``{"map": v_{\hat\jmath(x)}, "mean": \hat v(x)}`` for observations ``x``."""
+@dataclass(frozen=True, eq=False)
+class BayesPredictions:
+    r"""The two Bayes-optimal heads on observations ``x`` (:func:`bayes_predictions`).
+
+    ``map`` (len(x),): :math:`v_{\hat\jmath(x)}`, the MAP value (cross-entropy head).
+    ``mean`` (len(x),): :math:`\hat v(x)=\sum_j\pi(j\mid x)\,v_j`, the posterior mean (MSE head).
+
+    Holds arrays, so it compares by identity (``eq=False``).
+    """
+
+    map: np.ndarray
+    mean: np.ndarray
+
+    def as_dict(self) -> dict:
+        """``{field name: value}``."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class OverpredictionRatio:
+    r"""Over-prediction ratios :math:`R_k` of the top-k values (:func:`overprediction_ratio`).
+
+    ``map``: :math:`R_k` of the MAP prediction.
+    ``mean``: :math:`R_k` of the posterior mean rounded to the nearest value.
+    ``top_mass``: :math:`P(v\in\text{top-}k)`, the prior mass of the k most frequent values.
+    """
+
+    map: float
+    mean: float
+    top_mass: float
+
+    def as_dict(self) -> dict:
+        """``{field name: value}`` (the keys the result files use)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def bayes_predictions(values, prior, x, *, sigma: float) -> BayesPredictions:
+    r""":class:`BayesPredictions` (``map`` :math:`v_{\hat\jmath(x)}`, ``mean`` :math:`\hat v(x)`)
+    for observations ``x`` (module docstring)."""
     values, prior, sigma = _check(values, prior, sigma)
     x = as_array("x", x, ndim=1)
     post = _posterior(values, prior, x, sigma)
-    return {"map": values[np.argmax(post, axis=1)], "mean": post @ values}
+    return BayesPredictions(map=values[np.argmax(post, axis=1)], mean=post @ values)
 
 
 def _check(values, prior, sigma):
@@ -67,9 +106,10 @@ def _check(values, prior, sigma):
     return values, prior, as_float("sigma", sigma, 0.0, low_open=True)
 
 
-def overprediction_ratio(values, prior, *, sigma: float, k: int) -> dict:
-    r""":math:`R_k` (module docstring) of the MAP and of the rounded posterior mean:
-    ``{"map": R_k^{MAP}, "mean": R_k^{mean}, "top_mass": P(v in top-k)}``."""
+def overprediction_ratio(values, prior, *, sigma: float, k: int) -> OverpredictionRatio:
+    r""":math:`R_k` (module docstring) of the MAP and of the rounded posterior mean: an
+    :class:`OverpredictionRatio` (``map`` :math:`R_k^{MAP}`, ``mean`` :math:`R_k^{mean}`,
+    ``top_mass`` :math:`P(v\in\text{top-}k)`)."""
     values, prior, sigma = _check(values, prior, sigma)
     k = as_int("k", k, minimum=1, maximum=values.shape[0] - 1)
     top = np.zeros(values.shape[0], dtype=bool)
@@ -85,8 +125,8 @@ def overprediction_ratio(values, prior, *, sigma: float, k: int) -> dict:
         hit_map += prior[j] * float(_W[top[j_map]].sum())
         hit_mean += prior[j] * float(_W[top[j_mean]].sum())
     mass = float(prior[top].sum())
-    return {
-        "map": float(hit_map / mass),
-        "mean": float(hit_mean / mass),
-        "top_mass": mass,
-    }
+    return OverpredictionRatio(
+        map=float(hit_map / mass),
+        mean=float(hit_mean / mass),
+        top_mass=mass,
+    )

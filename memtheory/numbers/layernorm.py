@@ -30,6 +30,7 @@ only on a bounded window (:func:`dynamic_range`), centred (for :math:`a = 0`) at
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -122,17 +123,36 @@ def recovery_error(x, e, p, *, angle_resolution: float) -> np.ndarray:
     return sigma * ((c * x + a) ** 2 + b**2) / (c * b)
 
 
-def dynamic_range(e, p, *, angle_resolution: float, rel_error: float) -> dict:
+@dataclass(frozen=True)
+class DynamicRange:
+    r"""Windows of :math:`x` where :math:`\delta x\le r\,|x|` (:func:`dynamic_range`).
+
+    ``positive``: ``(lo, hi)``, :math:`0<lo\le hi`, the window of :math:`x>0`; ``None`` if empty.
+    ``negative``: ``(lo, hi)``, :math:`lo\le hi<0`, the window of :math:`x<0`; ``None`` if empty.
+    ``ratio``: ``hi / lo`` of the positive window; ``None`` if it is empty.
+    """
+
+    positive: tuple[float, float] | None
+    negative: tuple[float, float] | None
+    ratio: float | None
+
+    def as_dict(self) -> dict:
+        """``{field name: value}`` (the keys the result files use)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def dynamic_range(e, p, *, angle_resolution: float, rel_error: float) -> DynamicRange:
     r"""Windows of :math:`x` where :math:`\delta x\le r\,|x|`: solving
     :math:`\sigma((cx+a)^2+b^2)\le r\,c\,b\,|x|` gives, for :math:`x>0`,
 
     .. math:: x_\pm = \frac{r c b - 2\sigma a c \pm \sqrt{(r c b-2\sigma a c)^2
               - 4\sigma^2c^2(a^2+b^2)}}{2\sigma c^2}
 
-    (and the mirror image with :math:`a\to-a` for :math:`x<0`). Returns
-    ``{"positive": (lo, hi) | None, "negative": (lo, hi) | None, "ratio": hi/lo of the positive
-    window}``; ``None`` when no :math:`x` reaches the precision. For :math:`a=0` the window is
-    centred geometrically at :math:`b/c` with ratio :math:`((r+\sqrt{r^2-4\sigma^2})/(2\sigma))^2`.
+    (and the mirror image with :math:`a\to-a` for :math:`x<0`). Returns a :class:`DynamicRange`
+    (``positive``: ``(lo, hi) | None``, ``negative``: ``(lo, hi) | None``, ``ratio``: hi/lo of
+    the positive window); ``None`` when no :math:`x` reaches the precision. For :math:`a=0`
+    the window is centred geometrically at :math:`b/c` with ratio
+    :math:`((r+\sqrt{r^2-4\sigma^2})/(2\sigma))^2`.
     Symbolic check ``numbers.dynamic_range``."""
     c, a, b = ray_geometry(e, p)
     sigma = as_float("angle_resolution", angle_resolution, 0.0, math.pi, low_open=True)
@@ -149,8 +169,8 @@ def dynamic_range(e, p, *, angle_resolution: float, rel_error: float) -> dict:
         return ((B - s) / (2 * sigma * c**2), (B + s) / (2 * sigma * c**2))
 
     pos, neg = window(a), window(-a)
-    return {
-        "positive": pos,
-        "negative": None if neg is None else (-neg[1], -neg[0]),
-        "ratio": None if pos is None else pos[1] / pos[0],
-    }
+    return DynamicRange(
+        positive=pos,
+        negative=None if neg is None else (-neg[1], -neg[0]),
+        ratio=None if pos is None else pos[1] / pos[0],
+    )

@@ -139,11 +139,9 @@ def test_logit_diagonal_skew_equals_released_skew_for_bilinear_logits():
     Z = E @ W @ E.T
     exact = skewed_low_rank(E, W, info.cos_edges)
     Zs = mt.logit_diagonal_skew(E, Z)
-    assert_allclose(Zs, E @ exact["W_skewed"] @ E.T, atol=1e-10)
+    assert_allclose(Zs, E @ exact.W_skewed @ E.T, atol=1e-10)
     ours = edge_top1_margin(Zs, info.cos_edges)
-    assert_allclose(
-        [ours["top1_acc"], ours["margin"]], [exact["top1_acc"], exact["margin"]], rtol=1e-10
-    )
+    assert_allclose([ours.top1_acc, ours.margin], [exact.top1_acc, exact.margin], rtol=1e-10)
 
 
 def test_resume_skips_finished_records(tiny_run, tmp_path):

@@ -205,7 +205,7 @@ def test_memorizes_and_probes():
     skew = probes.skewed_probe(model, edges, graph.n)
     from memtheory.geometry import edge_top1_margin
 
-    assert_allclose(skew["full_margin"], edge_top1_margin(Z, edges)["margin"], rtol=1e-4)
+    assert_allclose(skew["full_margin"], edge_top1_margin(Z, edges).margin, rtol=1e-4)
 
 
 def test_logit_matrix_uses_edge_prefix_for_sequence_models():

@@ -24,14 +24,15 @@ def test_bos_counter_is_exact_at_any_length_and_region_count(length, regions, se
     b = _batch(seed, length, regions)
     for t, c in zip(b.tokens, b.counts, strict=True):
         f = mc.handbuilt_forward(net, t)
-        np.testing.assert_array_equal(np.argmax(f["logits"], axis=1), c)
+        np.testing.assert_array_equal(np.argmax(f.logits, axis=1), c)
         want = mc.bias_output(c, [1.0, 0.0], [0.0, 1.0])
-        np.testing.assert_allclose(f["o"], want, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(f.o, want, rtol=0, atol=1e-12)
         # layer 1 + MLP give the one-hot contextual position of every token inside a region
         cp = mc.contextual_position(t)
         inside = (cp >= 0) & (t != mc.CLOSE)
-        np.testing.assert_allclose(f["cp_onehot"][inside, cp[inside]], 1.0, atol=1e-12)
-        assert np.abs(f["cp_onehot"][~inside]).max(initial=0) < 1e-12
+        np.testing.assert_allclose(f.cp_onehot[inside, cp[inside]], 1.0, atol=1e-12)
+        assert np.abs(f.cp_onehot[~inside]).max(initial=0) < 1e-12
+        assert list(f.as_dict()) == ["a", "cp_onehot", "o", "decoder_weights", "logits"]
 
 
 @pytest.mark.slow

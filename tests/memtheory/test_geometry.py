@@ -388,21 +388,21 @@ def test_skewed_low_rank_reference_and_invariances(seed, n, m):
     lam = np.diag(Vh @ W @ Vh.T)
     Z_skew = E_emb @ (Vh.T @ np.diag(lam) @ Vh) @ E_emb.T + E_emb @ b
     Z_full = E_emb @ W @ E_emb.T + E_emb @ b
-    assert_allclose(r["lambda"], lam, atol=1e-12)
+    assert_allclose(r.lambda_, lam, atol=1e-12)
     t1, mg = brute_top1_margin(Z_skew, edges)
-    assert_allclose([r["top1_acc"], r["margin"]], [t1, mg], atol=1e-9)
+    assert_allclose([r.top1_acc, r.margin], [t1, mg], atol=1e-9)
     t1f, mgf = brute_top1_margin(Z_full, edges)
-    assert_allclose([r["full_top1_acc"], r["full_margin"]], [t1f, mgf], atol=1e-9)
+    assert_allclose([r.full_top1_acc, r.full_margin], [t1f, mgf], atol=1e-9)
     # reparametrization E -> E Q, W -> Q^T W Q, b -> Q^T b leaves every number unchanged
     Q = rand_orthogonal(rng, m)
     r2 = g.skewed_low_rank(E_emb @ Q, Q.T @ W @ Q, edges, b=Q.T @ b)
     for key in ("top1_acc", "margin", "full_top1_acc", "full_margin"):
-        assert_allclose(r2[key], r[key], atol=1e-8)
+        assert_allclose(getattr(r2, key), getattr(r, key), atol=1e-8)
     # relabeling nodes
     Ep, edges_p = relabel(rng, E_emb, edges)
     r3 = g.skewed_low_rank(Ep, W, edges_p, b=b)
     for key in ("top1_acc", "margin", "full_top1_acc", "full_margin"):
-        assert_allclose(r3[key], r[key], atol=1e-9)
+        assert_allclose(getattr(r3, key), getattr(r, key), atol=1e-9)
 
 
 def test_skewed_low_rank_geometric_vs_associative():
@@ -410,29 +410,44 @@ def test_skewed_low_rank_geometric_vs_associative():
     E = G.directed_edges("both")
     # geometric: circle embedding, W = I is already diagonal in E's singular basis
     r = g.skewed_low_rank(circle(15), np.eye(2), E)
-    assert r["top1_acc"] == 1.0 == r["full_top1_acc"]
-    assert_allclose(r["margin"], r["full_margin"], rtol=1e-12)
-    assert_allclose(r["margin"], math.cos(2 * math.pi / 15) - math.cos(4 * math.pi / 15))
+    assert r.top1_acc == 1.0 == r.full_top1_acc
+    assert_allclose(r.margin, r.full_margin, rtol=1e-12)
+    assert_allclose(r.margin, math.cos(2 * math.pi / 15) - math.cos(4 * math.pi / 15))
     # associative: one-hot-like embeddings (distinct scales), W stores the adjacency
     D = np.diag(np.arange(1.0, 16.0))
     W = np.linalg.inv(D) @ G.adjacency().toarray() @ np.linalg.inv(D)
     r = g.skewed_low_rank(D, W, E)
-    assert r["full_top1_acc"] == 1.0 and r["full_margin"] == pytest.approx(1.0, abs=1e-12)
-    assert r["top1_acc"] == 0.0 and r["margin"] == pytest.approx(0.0, abs=1e-12)
-    assert_allclose(r["W_skewed"], 0.0, atol=1e-15)
+    assert r.full_top1_acc == 1.0 and r.full_margin == pytest.approx(1.0, abs=1e-12)
+    assert r.top1_acc == 0.0 and r.margin == pytest.approx(0.0, abs=1e-12)
+    assert_allclose(r.W_skewed, 0.0, atol=1e-15)
 
 
 def test_edge_top1_margin_self_edges():
     Z = np.array([[5.0, 1.0, 0.0], [0.0, 5.0, 2.0], [1.0, 0.0, 5.0]])
     E = np.array([[0, 1], [1, 2], [2, 0]])
     out = g.edge_top1_margin(Z, E)
-    assert out["top1_acc"] == 1.0
-    assert_allclose(out["margin"], np.mean([1.0, 2.0, 1.0]))
+    assert out.top1_acc == 1.0
+    assert_allclose(out.margin, np.mean([1.0, 2.0, 1.0]))
     Es = np.concatenate([E, [[0, 0], [1, 1], [2, 2]]])
     out = g.edge_top1_margin(Z, Es, self_edges=True)
-    assert out["top1_acc"] == 1.0
+    assert out.top1_acc == 1.0
     # without self-edges in the list but the diagonal allowed, the diagonal wins
-    assert g.edge_top1_margin(Z, E, self_edges=True)["top1_acc"] == 0.0
+    assert g.edge_top1_margin(Z, E, self_edges=True).top1_acc == 0.0
+
+
+def test_edge_results_are_frozen_with_the_historical_keys():
+    import dataclasses
+
+    G = graphs.cycle(6)
+    E = G.directed_edges("both")
+    t = g.edge_top1_margin(circle(6) @ circle(6).T, E)
+    assert t.as_dict() == {"top1_acc": t.top1_acc, "margin": t.margin}
+    r = g.skewed_low_rank(circle(6), np.eye(2), E)
+    d = r.as_dict()
+    assert list(d) == ["top1_acc", "margin", "full_top1_acc", "full_margin", "lambda", "W_skewed"]
+    assert d["lambda"] is r.lambda_ and d["W_skewed"] is r.W_skewed
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.margin = 0.0
 
 
 # ------------------------------------------------------------------------------------------
@@ -454,10 +469,10 @@ def test_leaf_first_hop_contrast_geometric_and_random():
     rng = np.random.default_rng(7)
     G, X = geometric_path_star(6, 5, rng)
     out = g.leaf_first_hop_contrast(X, G.meta["leaves"], G.meta["first_hops"])
-    assert out["heatmap"].shape == (6, 6)
-    assert out["diag_rank_acc"] == 1.0 and out["contrast"] > 0.3
-    assert_allclose(out["contrast"], out["offdiag_mean"] - out["diag_mean"])
-    H = out["heatmap"]
+    assert out.heatmap.shape == (6, 6)
+    assert out.diag_rank_acc == 1.0 and out.contrast > 0.3
+    assert_allclose(out.contrast, out.offdiag_mean - out.diag_mean)
+    H = out.heatmap
     a, b = X[G.meta["leaves"][2]], X[G.meta["first_hops"][4]]
     cos = np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))
     assert_allclose(H[2, 4], 1 - cos, rtol=1e-12)
@@ -465,7 +480,9 @@ def test_leaf_first_hop_contrast_geometric_and_random():
     rand = g.leaf_first_hop_contrast(
         rng.normal(size=X.shape), G.meta["leaves"], G.meta["first_hops"]
     )
-    assert abs(rand["contrast"]) < out["contrast"]
+    assert abs(rand.contrast) < out.contrast
+    keys = ["heatmap", "diag_mean", "offdiag_mean", "contrast", "diag_rank_acc"]
+    assert list(out.as_dict()) == keys
 
 
 @given(seed=seeds, d=st.integers(2, 6), ell=st.integers(3, 6), m=st.integers(1, 6))
@@ -477,11 +494,11 @@ def test_path_star_diagnostics_invariances(seed, d, ell, m):
     Q = rand_orthogonal(rng, m)
     c = g.leaf_first_hop_contrast(X, leaves, hops)
     c2 = g.leaf_first_hop_contrast(X @ Q, leaves, hops)
-    assert_allclose(c2["heatmap"], c["heatmap"], atol=1e-10)
-    assert c2["diag_rank_acc"] == c["diag_rank_acc"]
+    assert_allclose(c2.heatmap, c.heatmap, atol=1e-10)
+    assert c2.diag_rank_acc == c.diag_rank_acc
     Xp, lp, hp, ap = relabel(rng, X, leaves, hops, arms)
     c3 = g.leaf_first_hop_contrast(Xp, lp, hp)
-    assert_allclose(c3["heatmap"], c["heatmap"], atol=1e-12)
+    assert_allclose(c3.heatmap, c.heatmap, atol=1e-12)
     for metric in ("cosine", "euclidean"):
         D = g.path_distance_matrix(X, arms, metric=metric)
         assert_allclose(D, D.T, atol=1e-12)

@@ -144,16 +144,17 @@ def test_dynamic_range_bounds_recovery_error():
     sigma, r = 1e-3, 0.01
     win = N.dynamic_range(e, p, angle_resolution=sigma, rel_error=r)
     for key in ("positive", "negative"):
-        lo, hi = win[key]
+        lo, hi = getattr(win, key)
         inside = np.linspace(lo, hi, 101)[1:-1]
         outside = np.array([lo - 0.1 * abs(lo), hi + 0.1 * abs(hi)])
         if key == "positive":
             outside = np.array([lo * 0.9, hi * 1.1])
         assert np.all(N.recovery_error(inside, e, p, angle_resolution=sigma) < r * np.abs(inside))
         assert np.all(N.recovery_error(outside, e, p, angle_resolution=sigma) > r * np.abs(outside))
-    assert_allclose(win["ratio"], win["positive"][1] / win["positive"][0])
+    assert_allclose(win.ratio, win.positive[1] / win.positive[0])
+    assert win.as_dict() == {"positive": win.positive, "negative": win.negative, "ratio": win.ratio}
     # coarser resolution than the precision asked: no window
-    assert N.dynamic_range(e, p, angle_resolution=0.5, rel_error=0.01)["positive"] is None
+    assert N.dynamic_range(e, p, angle_resolution=0.5, rel_error=0.01).positive is None
 
 
 def test_centred_position_gives_closed_form_window():
@@ -162,7 +163,7 @@ def test_centred_position_gives_closed_form_window():
     c, a, b = N.ray_geometry(e, p)
     assert a == pytest.approx(0.0, abs=1e-15)
     s, r = 1e-2, 0.1
-    lo, hi = N.dynamic_range(e, p, angle_resolution=s, rel_error=r)["positive"]
+    lo, hi = N.dynamic_range(e, p, angle_resolution=s, rel_error=r).positive
     assert_allclose(lo * hi, (b / c) ** 2, rtol=1e-12)
     assert_allclose(hi / lo, ((r + math.sqrt(r * r - 4 * s * s)) / (2 * s)) ** 2, rtol=1e-12)
 
@@ -173,11 +174,13 @@ def test_frequency_bias_model():
     assert_allclose(prior.sum(), 1.0, rtol=1e-12)
     assert_allclose(prior, N.zipf_prior(100, 1.0, seed=0))
     r = N.overprediction_ratio(v, prior, sigma=0.03, k=5)
-    assert r["map"] > 1.2 > 1.0 > r["mean"]
+    assert r.map > 1.2 > 1.0 > r.mean
     # no noise: both predict the truth, ratio 1
     r0 = N.overprediction_ratio(v, prior, sigma=1e-4, k=5)
-    assert_allclose([r0["map"], r0["mean"]], [1.0, 1.0], atol=1e-6)
+    assert_allclose([r0.map, r0.mean], [1.0, 1.0], atol=1e-6)
     # a uniform prior has no frequent values to favour: the MAP is the nearest value
     flat = np.full(100, 0.01)
     pred = N.bayes_predictions(v, flat, np.array([1.004, 1.496]), sigma=0.03)
-    assert_allclose(pred["map"], [1.0, 1.5])
+    assert_allclose(pred.map, [1.0, 1.5])
+    assert list(pred.as_dict()) == ["map", "mean"]
+    assert r.as_dict() == {"map": r.map, "mean": r.mean, "top_mass": r.top_mass}

@@ -28,9 +28,9 @@ def _run_counter(net, length, regions, n, seed):
     b_tok = 1.0 if net.bias == "bos" else float(regions)
     for t, c in zip(b.tokens, b.counts, strict=True):
         f = mc.handbuilt_forward(net, t)
-        exact.append(bool(np.array_equal(np.argmax(f["logits"], axis=1), c)))
+        exact.append(bool(np.array_equal(np.argmax(f.logits, axis=1), c)))
         want = mc.bias_output(c, [1.0, 0.0], [0.0, 1.0], bias_tokens=b_tok)
-        err = max(err, float(np.abs(f["o"] - want).max()))
+        err = max(err, float(np.abs(f.o - want).max()))
     return {
         "bias": net.bias,
         "length": length,
@@ -125,7 +125,7 @@ def gap_row(max_n: int = 63, padding: int = 16) -> dict:
     os_ = []
     for n in range(max_n + 2):
         t = [mc.BOS] + [mc.ZERO] * padding + [mc.OPEN] + [mc.ONE] * n + [mc.CLOSE]
-        os_.append(mc.handbuilt_forward(net, t + [mc.ZERO] * padding)["o"][0])
+        os_.append(mc.handbuilt_forward(net, t + [mc.ZERO] * padding).o[0])
     o = np.array(os_)
     ns = np.arange(max_n + 2)
     law = mc.bias_output(ns, [1.0, 0.0], [0.0, 1.0])

@@ -183,7 +183,7 @@ def _ray_row(model, codec, seed, config) -> dict:
         "a": a,
         "b": b,
         "knee_b_over_c": b / c,
-        "window_sigma1e-3_r0.01": win["positive"],
+        "window_sigma1e-3_r0.01": win.positive,
     }
 
 
@@ -197,7 +197,7 @@ def _frequency_study(scheme, seed, config, device) -> list[dict]:
     test_r = frequency_records(config.n_test, values, prior, config.sigma, seed=fseed + 2)
     pred = predict(model, codec, codec.encode(test_r, masked=1), device)
     bayes = N.bayes_predictions(values, prior, test_r[:, 0], sigma=config.sigma)
-    ref = bayes["mean"] if scheme == "xVal" else bayes["map"]
+    ref = bayes.mean if scheme == "xVal" else bayes.map
     theory = N.overprediction_ratio(values, prior, sigma=config.sigma, k=config.top_k)
     return [
         {
@@ -210,8 +210,8 @@ def _frequency_study(scheme, seed, config, device) -> list[dict]:
             "bayes_mae": float(np.mean(np.abs(ref - test_r[:, 1]))),
             "ratio": M.overprediction(pred, test_r[:, 1], values, prior, config.top_k),
             "bayes_ratio_sample": M.overprediction(ref, test_r[:, 1], values, prior, config.top_k),
-            "theory_ratio_map": theory["map"],
-            "theory_ratio_mean": theory["mean"],
+            "theory_ratio_map": theory.map,
+            "theory_ratio_mean": theory.mean,
             "scatter_true": test_r[:400, 1].tolist(),
             "scatter_pred": pred[:400].tolist(),
         }

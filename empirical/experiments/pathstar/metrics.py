@@ -63,7 +63,7 @@ def embedding_contrast(model, task) -> dict:
     X = embeddings(model, task.graph.n)
     arms = task.arms[task.heldout_arms]
     out = leaf_first_hop_contrast(X, arms[:, -1], arms[:, 0])
-    return {"contrast": out["contrast"], "diag_rank_acc": out["diag_rank_acc"]}
+    return {"contrast": out.contrast, "diag_rank_acc": out.diag_rank_acc}
 
 
 def make_eval(task, config, step_offset: int = 0, last_step: int | None = None):
@@ -211,9 +211,9 @@ def geometry_summary(model, task, n_show: int = 40) -> dict:
     D = path_distance_matrix(X, ho)
     off = ~np.eye(D.shape[0], dtype=bool)
     out = {
-        "heatmap": lf["heatmap"][:n_show, :n_show],
-        "contrast": lf["contrast"],
-        "diag_rank_acc": lf["diag_rank_acc"],
+        "heatmap": lf.heatmap[:n_show, :n_show],
+        "contrast": lf.contrast,
+        "diag_rank_acc": lf.diag_rank_acc,
         "path_distance": D[:n_show, :n_show],
         "path_diag_mean": float(np.mean(np.diag(D))),
         "path_offdiag_mean": float(np.mean(D[off])),

@@ -101,19 +101,19 @@ def measure(info: GraphInfo, E, Z, self_edges: bool, W=None, b=None) -> dict:
     if W is not None:
         sk = geo.skewed_low_rank(E, np.asarray(W).T, info.cos_edges, b=b, self_edges=False)
         out.update(
-            skewed_top1=sk["top1_acc"],
-            skewed_margin=sk["margin"],
-            full_top1=sk["full_top1_acc"],
-            full_margin=sk["full_margin"],
+            skewed_top1=sk.top1_acc,
+            skewed_margin=sk.margin,
+            full_top1=sk.full_top1_acc,
+            full_margin=sk.full_margin,
         )
     else:
         sk = geo.edge_top1_margin(logit_diagonal_skew(E, Z), info.cos_edges, False)
         full = geo.edge_top1_margin(Z, info.cos_edges, False)
         out.update(
-            skewed_top1=sk["top1_acc"],
-            skewed_margin=sk["margin"],
-            full_top1=full["top1_acc"],
-            full_margin=full["margin"],
+            skewed_top1=sk.top1_acc,
+            skewed_margin=sk.margin,
+            full_top1=full.top1_acc,
+            full_margin=full.margin,
         )
     return {k: float(v) for k, v in out.items()}
 
