@@ -18,7 +18,6 @@ import traceback
 from pathlib import Path
 
 from empirical.running.results import (
-    append_jsonl,
     atomic_write_jsonl,
     check_out_dir,
     read_jsonl,
@@ -243,9 +242,13 @@ def validate(
     if resume and done:
         print(f"resuming: {len(done)} claims already done, {len(todo)} to run", file=sys.stderr)
 
+    written = list(old)
+
     def on_result(_i, rows):
-        for row in rows:
-            append_jsonl(results, row)
+        # one experiment's rows land together (temp file, then rename): a kill between two rows
+        # of a claim must not leave the claim looking finished to --resume
+        written.extend(rows)
+        atomic_write_jsonl(results, written)
 
     run_jobs(
         jobs,
