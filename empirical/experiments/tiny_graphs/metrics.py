@@ -89,13 +89,12 @@ def measure(info: GraphInfo, E, Z, self_edges: bool, W=None, b=None) -> dict:
 
     E = np.asarray(E, dtype=np.float64)
     Z = np.asarray(Z, dtype=np.float64)
+    curve = measure_curve(info, E, Z, self_edges)
     edges = info.train_edges(self_edges)
     out = {
-        "topk_recovery": geo.topk_edge_recovery(scores=Z, edges=edges, self_edges=self_edges),
+        "topk_recovery": curve["topk_recovery"],
         "embedding_topk_recovery": geo.topk_edge_recovery(E, edges, self_edges=self_edges),
-        "mean_edge_cosine": geo.mean_edge_cosine(E, info.cos_edges),
-        "spectral_energy": geo.subspace_energy(E, info.predicted),
-        "zigzag_energy": geo.subspace_energy(E, info.zigzag) if info.zigzag.shape[1] else 0.0,
+        **{k: curve[k] for k in ("mean_edge_cosine", "spectral_energy", "zigzag_energy")},
         "effective_rank": geo.effective_rank(E),
     }
     if W is not None:
@@ -118,14 +117,12 @@ def measure(info: GraphInfo, E, Z, self_edges: bool, W=None, b=None) -> dict:
     return {k: float(v) for k, v in out.items()}
 
 
-CURVE_METRICS = ("topk_recovery", "spectral_energy", "mean_edge_cosine", "zigzag_energy")
-
-
 def measure_curve(info: GraphInfo, E, Z, self_edges: bool) -> dict:
-    """The metrics logged at intermediate steps (:data:`CURVE_METRICS`, as in :func:`measure`):
-    what the claims read over training (top-deg recovery: memorization and its step; spectral
-    energy: the geometry's timescale) and what the curve figures draw. The skewed scores,
-    effective rank and embedding recovery are measured at the final step only."""
+    """The metrics logged at intermediate steps (``topk_recovery``, ``mean_edge_cosine``,
+    ``spectral_energy``, ``zigzag_energy``; :func:`measure` adds the rest): what the claims
+    read over training (top-deg recovery: memorization and its step; spectral energy: the
+    geometry's timescale) and what the curve figures draw. The skewed scores, effective rank
+    and embedding recovery are measured at the final step only."""
     from memtheory import geometry as geo
 
     E = np.asarray(E, dtype=np.float64)

@@ -23,23 +23,22 @@ from empirical.experiments.tiny_graphs.metrics import (
 )
 
 
-def _member_state(model_name: str, module, n: int, prefix: bool):
-    """(E, Z, W, b) of one trained model as float64 numpy (W, b only for 1-layer nets)."""
-    from empirical.measure import probes
-
-    E = probes.embeddings(module, n)
-    Z = probes.logit_matrix(module, n, prefix=prefix)
-    W = b = None
-    if model_name.startswith("one-layer"):
-        _, W, b = probes.one_layer_weights(module, n)
-    return E, Z, W, b
-
-
 def _curve_state(module, n: int, prefix: bool):
     """(E, Z) of one model as float64 numpy (what :func:`metrics.measure_curve` reads)."""
     from empirical.measure import probes
 
     return probes.embeddings(module, n), probes.logit_matrix(module, n, prefix=prefix)
+
+
+def _member_state(model_name: str, module, n: int, prefix: bool):
+    """(E, Z, W, b) of one trained model as float64 numpy (W, b only for 1-layer nets)."""
+    from empirical.measure import probes
+
+    E, Z = _curve_state(module, n, prefix)
+    W = b = None
+    if model_name.startswith("one-layer"):
+        _, W, b = probes.one_layer_weights(module, n)
+    return E, Z, W, b
 
 
 def _train_batched(
@@ -135,7 +134,7 @@ def train_cell(
     seconds = time.perf_counter() - t0
     results = []
     for i, s in enumerate(seeds):
-        E, Z, _, _ = _member_state(model_name, model_at(out, i), graph.n, rec["prefix"])
+        E, Z = _curve_state(model_at(out, i), graph.n, rec["prefix"])
         hist = [
             {k: float(v) if k != "step" else int(v) for k, v in row.items()}
             for row in out["history"][i]
