@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from empirical.validate.claim_rows import format_value, spread_cell
 from empirical.validate.claims import Spread
 
 
@@ -51,17 +52,6 @@ def claim_fields(cid, statement, prediction, values, holds, tolerance, unit="") 
     }
 
 
-def _fmt(x) -> str:
-    if isinstance(x, str):
-        return x
-    x = float(x)
-    if x != x:
-        return "nan"
-    if x == 0 or 1e-3 <= abs(x) < 1e4:
-        return f"{x:.4g}"
-    return f"{x:.3e}"
-
-
 def claims_markdown(title: str, paper: str, command: str, claims: list) -> str:
     """The head of ``summary.md``: one table row per claim."""
     lines = [f"# {title}", "", f"Paper: {paper}", "", f"Command: `{command}`", ""]
@@ -71,11 +61,11 @@ def claims_markdown(title: str, paper: str, command: str, claims: list) -> str:
         "|---|---|---|---|---|---|",
     ]
     for c in claims:
-        s = c["spread"]
-        sp = f"{_fmt(s['std'])}; {_fmt(s['min'])}..{_fmt(s['max'])}; n={s.get('n', 0)}"
+        sp = spread_cell(c["spread"])
         lines.append(
-            f"| **{c['id']}**: {c['statement']} | {_fmt(c['prediction'])} | "
-            f"{_fmt(c['measurement'])} {c['unit']} | {sp} | {c['tolerance']} | {c['verdict']} |"
+            f"| **{c['id']}**: {c['statement']} | {format_value(c['prediction'])} | "
+            f"{format_value(c['measurement'])} {c['unit']} | {sp} | {c['tolerance']} | "
+            f"{c['verdict']} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -96,13 +96,15 @@ def claim_rows(result: dict, claims: list[Claim]) -> list[dict]:
     return out
 
 
-def _fmt(x) -> str:
+def format_value(x) -> str:
+    """A table cell: 4 significant digits (scientific outside [1e-3, 1e4)), ``—`` for None,
+    mappings as ``key value`` pairs and sequences joined by ``;``."""
     if isinstance(x, str):
         return x
     if isinstance(x, dict):
-        return ", ".join(f"{k} {_fmt(v)}" for k, v in x.items())
+        return ", ".join(f"{k} {format_value(v)}" for k, v in x.items())
     if isinstance(x, (list, tuple)):
-        return "; ".join(_fmt(v) for v in x)
+        return "; ".join(format_value(v) for v in x)
     if x is None:
         return "—"
     if isinstance(x, bool):
@@ -115,6 +117,12 @@ def _fmt(x) -> str:
     return f"{x:.3e}"
 
 
+def spread_cell(spread: dict) -> str:
+    """``std; min..max; n=N`` of a spread mapping: the summary tables' spread column."""
+    f = format_value
+    return f"{f(spread['std'])}; {f(spread['min'])}..{f(spread['max'])}; n={spread.get('n', 0)}"
+
+
 def summary_markdown(result: dict, title: str, paper: str, notes=()) -> str:
     """``summary.md``: one table row per claim (margins per row), free-text notes, the times."""
     lines = [f"# {title}", "", f"Paper: {paper}", ""]
@@ -124,15 +132,14 @@ def summary_markdown(result: dict, title: str, paper: str, notes=()) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for c in result["claims"]:
-        s = c["spread"]
-        sp = f"{_fmt(s['std'])}; {_fmt(s['min'])}..{_fmt(s['max'])}; n={s.get('n', 0)}"
+        sp = spread_cell(c["spread"])
         verdict = c["verdict"]
         if c.get("recorded"):
             verdict += f" (recorded: {c['recorded']})"
         lines.append(
-            f"| **{c['id']}**: {c['statement']} | {_fmt(c['prediction'])} | "
-            f"{_fmt(c['measurement'])} | {sp} | {c['tolerance']} | {_fmt(c['margins'])} | "
-            f"{verdict} |"
+            f"| **{c['id']}**: {c['statement']} | {format_value(c['prediction'])} | "
+            f"{format_value(c['measurement'])} | {sp} | {c['tolerance']} | "
+            f"{format_value(c['margins'])} | {verdict} |"
         )
     lines.append("")
     lines += [f"- {n}" for n in notes]
