@@ -37,6 +37,15 @@ def experiment_module(experiment: str):
     return importlib.import_module(name)
 
 
+def config_module(experiment: str):
+    """The module holding an experiment's ``PROFILES`` and optional ``EXPECTED_SECONDS``: a
+    topic package's ``config`` (it imports no torch), or a plain module itself."""
+    module = experiment_module(experiment)
+    if hasattr(module, "__path__"):  # a topic package
+        return importlib.import_module(f"{module.__name__}.config")
+    return module
+
+
 def experiment_api(experiment: str) -> tuple:
     """``(PROFILES, run, EXPECTED_SECONDS)`` of an experiment.
 
@@ -44,26 +53,22 @@ def experiment_api(experiment: str) -> tuple:
     and ``run`` (``run(config) -> dict``) modules; a plain module holds all three itself.
     """
     module = experiment_module(experiment)
-    if hasattr(module, "__path__"):  # a topic package
-        config = importlib.import_module(f"{module.__name__}.config")
-        run = importlib.import_module(f"{module.__name__}.run").run
-        return config.PROFILES, run, getattr(config, "EXPECTED_SECONDS", {})
-    return module.PROFILES, module.run, getattr(module, "EXPECTED_SECONDS", {})
+    config = config_module(experiment)
+    run_module = (
+        importlib.import_module(f"{module.__name__}.run") if config is not module else module
+    )
+    return config.PROFILES, run_module.run, getattr(config, "EXPECTED_SECONDS", {})
 
 
 def expected_seconds(experiment: str, profile: str) -> float:
     """An experiment's rough cost (its ``EXPECTED_SECONDS[profile]``, default 60 s).
 
     Only used to start the longest runs first, which shortens the whole validation when the
-    workers are fewer than the experiments (longest-processing-time-first scheduling). A topic
-    package's value is read from its ``config`` alone: sorting the jobs does not import the
-    experiments' torch code into the parent process.
+    workers are fewer than the experiments (longest-processing-time-first scheduling). Read from
+    :func:`config_module` alone: sorting the jobs does not import the experiments' torch code
+    into the parent process.
     """
-    module = experiment_module(experiment)
-    if hasattr(module, "__path__"):  # a topic package
-        config = importlib.import_module(f"{module.__name__}.config")
-        return float(getattr(config, "EXPECTED_SECONDS", {}).get(profile, 60.0))
-    return float(getattr(module, "EXPECTED_SECONDS", {}).get(profile, 60.0))
+    return float(getattr(config_module(experiment), "EXPECTED_SECONDS", {}).get(profile, 60.0))
 
 
 def select_claims(profile: str, only: str | None = None) -> list[Claim]:
