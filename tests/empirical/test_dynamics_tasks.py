@@ -212,6 +212,24 @@ def test_two_layer_parts_and_override():
         TwoLayerConfig(ff_layers=(3,))
 
 
+@pytest.mark.parametrize("ff_layers", [(1, 2), (1,), (2,)])
+def test_two_layer_labelled_logits_are_the_forward_at_labelled_rows(ff_layers):
+    from tests.conftest import tolerance
+
+    cfg = TwoLayerConfig(vocab_size=10, seq_len=9, d_model=8, ff_layers=ff_layers, seed=2)
+    model = TwoLayerTransformer(cfg).double()
+    g = torch.Generator().manual_seed(0)
+    x = torch.randint(0, 10, (4, 9), generator=g)
+    y = torch.randint(0, 10, (4, 9), generator=g)
+    y[torch.rand(4, 9, generator=g) < 0.7] = IGNORE
+    logits, labels = model.labelled_logits(x, y, IGNORE)
+    mask = y != IGNORE
+    assert torch.equal(labels, y[mask])
+    np.testing.assert_allclose(
+        logits.detach(), model(x)[mask].detach(), **tolerance("float64", "exact")
+    )
+
+
 # ------------------------------------------------------------------ recall probes
 def test_low_rank_matches_theory_and_eckart_young():
     g = torch.Generator().manual_seed(0)

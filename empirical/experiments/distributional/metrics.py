@@ -3,8 +3,6 @@ in-context recall, its clean and noisy test metrics, per-layer probes and FF2 tr
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 
@@ -42,42 +40,13 @@ def train_two_layer(c: DistributionalConfig, task, language, seed: int):
     losses = np.empty(c.steps)
     for t in range(c.steps):
         b = sample_batch(task, language, c.batch, rng)
-        logits, labels = labelled_logits(model, b.inputs, b.labels)
+        logits, labels = model.labelled_logits(b.inputs, b.labels)
         loss = torch.nn.functional.cross_entropy(logits, labels)
         opt.zero_grad()
         loss.backward()
         opt.step()
         losses[t] = float(loss.detach())
     return model, losses
-
-
-def labelled_logits(model: TwoLayerTransformer, inputs, labels, ignore: int = -100):
-    """``(logits, labels)`` at the labelled positions only (``labels != ignore``), (n, V), (n,).
-
-    The same function as ``model(inputs)`` read at those rows: everything after the second
-    attention is position-wise (residual, FF2, unembedding), so the second layer's attention
-    output, FF2 and the head are formed only where a label is (16% of the positions of the
-    quick batch); attention keys and values still see every position. The cross-entropy of
-    these rows is the ``ignore_index`` mean over the full logits (same terms; float32 sums in
-    another order). About 40% less work per training step.
-    """
-    T = inputs.shape[1]
-    rows, cols = torch.nonzero(labels != ignore, as_tuple=True)
-    h = model.embed[inputs] + model.pos[:T]
-    a, _ = model.attn1(h)
-    h = h + a
-    if "1" in model.ff:
-        h = h + model.ff["1"](h)
-    a2 = model.attn2
-    k = h @ a2.wk.T
-    scores = h @ k.transpose(1, 2) / math.sqrt(h.shape[-1])
-    mask = torch.ones(T, T, dtype=torch.bool, device=h.device).tril()
-    att = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)
-    y = (att @ (h @ a2.wv.T))[rows, cols] @ a2.wo.T
-    h2 = h[rows, cols] + y
-    if "2" in model.ff:
-        h2 = h2 + model.ff["2"](h2)
-    return h2 @ model.unembed.T, labels[rows, cols]
 
 
 @torch.no_grad()

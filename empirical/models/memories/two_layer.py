@@ -75,13 +75,19 @@ class Attention(nn.Module):
         self.wv = nn.Parameter(torch.randn(d, d, generator=g) * s)
         self.wo = nn.Parameter(torch.randn(d, d, generator=g) * s)
 
-    def forward(self, h):
+    def mixed(self, h):
+        """``(att @ (h W_V^T), att)``: the values mixed by the causal attention map, before
+        :math:`W_O` (position-wise, so it can be applied at chosen positions only)."""
         T = h.shape[1]
         k = h @ self.wk.T
         scores = h @ k.transpose(1, 2) / math.sqrt(h.shape[-1])
         mask = torch.ones(T, T, dtype=torch.bool, device=h.device).tril()
         att = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)
-        return (att @ (h @ self.wv.T)) @ self.wo.T, att
+        return att @ (h @ self.wv.T), att
+
+    def forward(self, h):
+        mixed, att = self.mixed(h)
+        return mixed @ self.wo.T, att
 
 
 class TwoLayerTransformer(nn.Module):
@@ -126,3 +132,24 @@ class TwoLayerTransformer(nn.Module):
             parts[f"resid{layer}"] = h
         logits = h @ self.unembed.T
         return (logits, parts) if return_parts else logits
+
+    def labelled_logits(self, inputs: torch.Tensor, labels: torch.Tensor, ignore: int = -100):
+        """``(logits, labels)`` at the labelled positions only (``labels != ignore``): (n, V), (n,).
+
+        The same function as :meth:`forward` read at those rows: everything after the second
+        attention's mixing is position-wise (:math:`W_O`, residual, FF2, unembedding), so it is
+        formed only where a label is (16% of the positions of the distributional quick batch);
+        keys and values still see every position. About 40% less work per training step.
+        """
+        T = inputs.shape[1]
+        rows, cols = torch.nonzero(labels != ignore, as_tuple=True)
+        h = self.embed[inputs] + self.pos[:T]
+        a, _ = self.attn1(h)
+        h = h + a
+        if "1" in self.ff:
+            h = h + self.ff["1"](h)
+        mixed, _ = self.attn2.mixed(h)
+        h2 = h[rows, cols] + mixed[rows, cols] @ self.attn2.wo.T
+        if "2" in self.ff:
+            h2 = h2 + self.ff["2"](h2)
+        return h2 @ self.unembed.T, labels[rows, cols]
