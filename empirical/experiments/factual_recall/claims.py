@@ -313,9 +313,9 @@ CLAIMS = [
                 Category.REFUTED,
                 "paper setting (d 32, d_h 8, N 1024, lr 1e-2, 2^14 AdamW steps, batch 1024, "
                 "seed 0): H=8 m=64 (A 2048, M 2048), inside the boundary, reaches 0.964 < 0.99 "
-                "(its facts in the MLP: 0.031 without it); the two cells outside are correctly "
-                "not stored (H=1 m=128: 0.261, H=4 m=64: 0.865); H=8 m=8 and H=20 m=1 not run "
-                "on the shared CPU",
+                "(its facts in the MLP: 0.031 without it); the three cells outside are correctly "
+                "not stored (H=1 m=128: 0.261, H=4 m=64: 0.865, H=8 m=8: 0.861) and the other "
+                "cell inside is (H=20 m=1: 0.995)",
             ),
         )
     ),

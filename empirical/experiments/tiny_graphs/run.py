@@ -82,7 +82,6 @@ def _grid_records(config, store, infos, timing, spec, model, se, seeds, arrays) 
     fp = fingerprint(cell)
     keys = {s: key("run", spec, model, se, s, fp) for s in seeds}
     todo = [s for s in seeds if store.get(keys[s]) is None]
-    timing["reused_records"] += len(seeds) - len(todo)
     if todo:
         t1 = time.perf_counter()
         for res in train_cell(info, cell, todo, config.device, config.progress):
@@ -119,7 +118,7 @@ def _run(config: TinyGraphsConfig) -> dict:
     store = Store(config.out)
     seeds = [config.seed + i for i in range(config.seeds)]
     infos = {spec: graph_info(spec) for spec in config.graphs}
-    records, arrays, timing = [], {}, {"trained_cells": 0, "reused_records": 0, "train_s": 0.0}
+    records, arrays, timing = [], {}, {"trained_cells": 0, "train_s": 0.0}
     cseeds = [config.seed + i for i in range(config.contrast_seeds)]
     for spec in config.graphs:
         for se in config.self_edges:
@@ -233,6 +232,8 @@ def _run(config: TinyGraphsConfig) -> dict:
         "wall_time": time.perf_counter() - t0,
         "timing": {
             **timing,
+            # run records of an earlier run read back (not those this run trained and re-read)
+            "reused_records": store.reused("run"),
             "cpu_s": time.process_time() - cpu0,
             # training wall time of every row used, reused ones included (as first measured)
             "all_rows_train_s": float(

@@ -38,12 +38,17 @@ class Store:
         self.out = None if out is None else Path(out)
         rows = read_jsonl(self.out / "results.jsonl") if self.out is not None else []
         self.rows = {r["key"]: r for r in rows if "key" in r}
+        self.found = frozenset(self.rows)  # the rows an earlier run left in the folder
         self.used: set = set()
 
     def get(self, key):
         if key in self.rows:
             self.used.add(key)
         return self.rows.get(key)
+
+    def reused(self, kind: str) -> int:
+        """How many rows of ``kind`` were read that an earlier run had written (not this one)."""
+        return sum(self.rows[k].get("kind") == kind for k in self.used & self.found)
 
     def add(self, row: dict, arrays: dict | None = None, name: str | None = None) -> None:
         self.rows[row["key"]] = row
