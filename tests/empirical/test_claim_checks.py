@@ -29,7 +29,6 @@ EXPECTED_NOT_REPRODUCING = {
     "numbers.token-embeddings-ordered": "budget",
     "pathstar.incontext-chance": "budget",
     "pathstar.pauses-converge-faster": "refuted",
-    "recall.sweep-facts-per-param": "budget",
     "recall.tradeoff-capacity-fit": "refuted",
     "recall.tradeoff-either-suffices": "refuted",
     "scaling.power-T-exponent-asymptotic": "regime",

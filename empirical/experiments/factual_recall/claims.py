@@ -338,14 +338,6 @@ CLAIMS = [
             tolerance_reason="within a factor 3 of the fit, on both sides of the bisection's "
             "bracket: the largest S stored and the smallest S not stored",
             profiles=("paper",),
-            not_reproducing=NotReproducing(
-                Category.BUDGET,
-                "paper setting on the shared CPU (H 8, 2^14 steps, batch 1024, learning rates "
-                "1e-2, 3e-3, 1e-3): at d 8 (d_h 1, m 8, 384 params) S = 8 (0.167 facts/param) is "
-                "not stored at any learning rate (0.688, 0.781, 0.785), so the upper side holds "
-                "there ((8-1)^2/384 = 0.128 <= 0.45); the lower side (a stored S >= 5) and d 16 "
-                "were not measured before the session's stop",
-            ),
         )
     ),
     register(
