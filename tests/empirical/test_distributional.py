@@ -59,6 +59,14 @@ def test_json_output_has_the_result_fields(capsys, monkeypatch):
     assert "curves" not in out
 
 
+def test_steps_flag_sets_the_training_steps(capsys, monkeypatch):
+    monkeypatch.setitem(C.PROFILES, "quick", TINY)
+    assert experiment_main("distributional", ["--json", "--seeds", "1", "--steps", "2"]) == 0
+    assert json.loads(capsys.readouterr().out)["config"]["steps"] == 2
+    with pytest.raises(ValueError, match="steps"):
+        experiment_main("distributional", ["--steps", "0"])
+
+
 @pytest.mark.slow
 def test_quick_profile_claims_hold_as_recorded():
     from empirical.experiments.distributional.claims import CLAIMS

@@ -80,3 +80,8 @@ PROFILES = {
         seeds=3,
     ),
 }
+
+
+def add_arguments(parser) -> None:
+    """The experiment's own flags (after the common ones of ``experiment_parser``)."""
+    parser.add_argument("--steps", type=int, default=None, help="training steps per seed")
