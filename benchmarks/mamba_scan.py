@@ -11,6 +11,11 @@ rounds so that the load of a shared machine hits all three alike:
 * ``new``: Mamba with the default ``scan="chunked"`` (``empirical.models.selective_scan``);
 * ``transformer``: the Transformer of the same width and depth (1 head).
 
+Two more entries time the whole training step of the experiment's Mamba, not the scan alone:
+``before`` as the toolkit trained it before issue 18 (old scan, the head on every position) and
+``now`` as ``empirical.experiments.pathstar`` trains it (new scan, the head at labelled
+positions, each row read up to its last label: ``TrainConfig.trim_rows``).
+
 Prints tokens/s of forward + backward + update for each (tokens counted as in
 ``empirical.training.train.train``: rows x padded length) from the median step time, in wall time
 and in process CPU time, and the ratios. Before timing, checks in float64 that ``old`` and ``new``
@@ -35,24 +40,33 @@ import torch
 from empirical.models import build_model
 from empirical.models.selective_scan import selective_scan, selective_scan_hillis_steele
 from empirical.tasks.pathstar import make_pathstar, mix_examples
-from empirical.training.train import model_loss
+from empirical.training.train import masked_loss, model_loss
 from memtheory.cli import ArgumentParser, run_cli
 
 MAMBA = {"n_layer": 2, "d_model": 32, "d_state": 16, "expand": 2}
 TRANSFORMER = {"n_layer": 2, "d_model": 32, "n_head": 1}
 
 
-def _trainer(name: str, inputs, labels, vocab: int, batch_size: int, **overrides):
-    """One AdamW step of a fresh model on a seeded minibatch stream (as in the experiment)."""
+def _trainer(
+    name: str, inputs, labels, vocab: int, batch_size: int, loss: str = "labelled", **overrides
+):
+    """One AdamW step of a fresh model on a seeded minibatch stream. ``loss``: ``"labelled"``
+    (``model_loss``: the head at labelled positions), ``"trimmed"`` (also each row only up to
+    its last label, as the experiment trains: ``trim_rows``) or ``"full"`` (the head on every
+    position, as the toolkit trained before issue 18)."""
     model = build_model(name, vocab, max_len=inputs.shape[1], seed=0, **overrides)
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
     gen = torch.Generator().manual_seed(0)
 
     def step():
         idx = torch.randint(0, inputs.shape[0], (batch_size,), generator=gen)
-        loss = model_loss(model, inputs[idx], labels[idx])
+        x, y = inputs[idx], labels[idx]
+        if loss == "full":
+            value = masked_loss(model(x), y)
+        else:
+            value = model_loss(model, x, y, trim=loss == "trimmed")
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        value.backward()
         opt.step()
 
     return step
@@ -139,12 +153,18 @@ def main(argv=None) -> int:
         "old": _trainer("mamba", inputs, labels, vocab, batch, scan="hillis-steele", **MAMBA),
         "new": _trainer("mamba", inputs, labels, vocab, batch, **MAMBA),
         "transformer": _trainer("transformer", inputs, labels, vocab, batch, **TRANSFORMER),
+        "before": _trainer(
+            "mamba", inputs, labels, vocab, batch, "full", scan="hillis-steele", **MAMBA
+        ),
+        "now": _trainer("mamba", inputs, labels, vocab, batch, "trimmed", **MAMBA),
     }
     quick = args.quick
     n_steps = {
         "old": 1 if quick else 3,
         "new": 4 if quick else 15,
         "transformer": 4 if quick else 15,
+        "before": 1 if quick else 3,
+        "now": 4 if quick else 15,
     }
     med = time_rounds(steps, n_steps, rounds)
     tokens = batch * inputs.shape[1]
@@ -153,10 +173,12 @@ def main(argv=None) -> int:
         "old": "Mamba, Hillis-Steele (old)",
         "new": "Mamba, chunked (new)",
         "transformer": "Transformer",
+        "before": "Mamba step before issue 18",
+        "now": "Mamba step as trained now",
     }
     for k, (wall, cpu) in med.items():
         print(f"{label[k]:<28}{tokens / wall:>16.4g}{tokens / cpu:>16.4g}{1e3 * cpu:>15.1f}")
-    for num, den in (("old", "new"), ("new", "transformer")):
+    for num, den in (("old", "new"), ("new", "transformer"), ("before", "now")):
         w = med[num][0] / med[den][0]
         c = med[num][1] / med[den][1]
         print(f"ratio {den} / {num} in tokens/s: {w:.3g} (wall), {c:.3g} (CPU)")
