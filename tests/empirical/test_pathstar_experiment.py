@@ -196,9 +196,20 @@ def test_cli_batch_size_zero_is_full_batch(monkeypatch):
 
     monkeypatch.setattr("empirical.experiments.pathstar.run.run", fake_run)
     with pytest.raises(SystemExit):
-        main(["--batch-size", "0", "--variant", "mixed", "--variant", "pause", "--n-layer", "3"])
+        main(
+            ["--batch-size", "0", "--variant", "mixed", "--variant", "pause", "--n-layer", "3"]
+            + ["--threads", "1", "--n-evals", "20", "--profile", "cpu-paper-graph-10k6"]
+        )
     cfg = seen["config"]
     assert cfg.batch_size is None and cfg.variants == ("mixed", "pause") and cfg.n_layer == 3
+    assert (cfg.num_threads, cfg.n_evals, cfg.degrees) == (1, 20, (10000,))
+
+
+@pytest.mark.parametrize("flag", ["--threads", "--n-evals"])
+def test_cli_rejects_bad_threads_and_evaluations(flag, monkeypatch):
+    monkeypatch.setattr("empirical.experiments.pathstar.run.run", lambda c: pytest.fail("ran"))
+    with pytest.raises(ValueError, match="num_threads|n_evals"):
+        main([flag, "0"])
 
 
 def test_validate_run_gets_checkpoints_figures_and_resume(monkeypatch, tmp_path, capsys):

@@ -229,6 +229,19 @@ def add_arguments(parser) -> None:
         "--batch-size", type=int, default=None, help="minibatch rows (0: full batch)"
     )
     parser.add_argument("--workers", type=int, default=None, help="parallel runs (processes)")
+    parser.add_argument(
+        "--threads",
+        dest="num_threads",
+        type=int,
+        default=None,
+        help="torch threads per training process (default: the profile's)",
+    )
+    parser.add_argument(
+        "--n-evals",
+        type=int,
+        default=None,
+        help="evaluations per run, at log-spaced steps (default: the profile's)",
+    )
 
 
 # ----------------------------------------------------------------------------- planning
