@@ -34,7 +34,7 @@ generalize to new lengths but not to new numbers of regions).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -42,6 +42,7 @@ from memtheory.checks import as_choice, as_float, as_int
 from memtheory.counting.attention import MAX_ATTENTION_CELLS, attention
 from memtheory.counting.bias import balance_logits
 from memtheory.counting.tokens import BOS, CLOSE, ONE, OPEN, VOCAB_SIZE, as_tokens
+from memtheory.result_fields import FieldsAsDict
 
 __all__ = [
     "HandBuilt",
@@ -107,7 +108,7 @@ def handbuilt_network(
 
 
 @dataclass(frozen=True, eq=False)
-class HandBuiltForward:
+class HandBuiltForward(FieldsAsDict):
     """The intermediate values of one forward pass of the counter (:func:`handbuilt_forward`).
 
     ``a`` (length+1,): layer-1 attention output per token, :math:`1/(2k)` inside region k, else 0.
@@ -125,10 +126,6 @@ class HandBuiltForward:
     o: np.ndarray
     decoder_weights: np.ndarray | None
     logits: np.ndarray
-
-    def as_dict(self) -> dict:
-        """``{field name: value}``."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def handbuilt_forward(net: HandBuilt, tokens, num_queries: int | None = None) -> HandBuiltForward:

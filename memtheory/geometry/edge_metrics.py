@@ -4,7 +4,7 @@ and the released "skewed low-rank" decomposition (arXiv 2510.26745 released code
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -18,6 +18,7 @@ from memtheory.geometry.arguments import (
     matrix_arg,
     row_norms_nonzero,
 )
+from memtheory.result_fields import FieldsAsDict
 
 # Block size (entries of a score block) used to bound memory in topk_edge_recovery.
 _BLOCK_ENTRIES = 1 << 22
@@ -304,7 +305,7 @@ def _top1_margin(L: np.ndarray, is_edge: np.ndarray, self_edges: bool) -> tuple[
 
 
 @dataclass(frozen=True)
-class Top1Margin:
+class Top1Margin(FieldsAsDict):
     """Top-1 edge accuracy and edge margin of a score matrix (:func:`edge_top1_margin`).
 
     ``top1_acc``: fraction of source rows whose top-scoring candidate is a true out-neighbour.
@@ -313,10 +314,6 @@ class Top1Margin:
 
     top1_acc: float
     margin: float
-
-    def as_dict(self) -> dict:
-        """``{field name: value}`` (the keys the result files use)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def edge_top1_margin(scores, edges, self_edges: bool = False) -> Top1Margin:
@@ -348,7 +345,7 @@ def edge_top1_margin(scores, edges, self_edges: bool = False) -> Top1Margin:
 
 
 @dataclass(frozen=True, eq=False)
-class SkewedLowRank:
+class SkewedLowRank(FieldsAsDict):
     r"""The skewed low-rank decomposition of a one-layer logit matrix (:func:`skewed_low_rank`).
 
     ``top1_acc``: top-1 edge accuracy of the skewed logits :math:`Z'` (:func:`edge_top1_margin`).
@@ -368,10 +365,6 @@ class SkewedLowRank:
     full_margin: float
     lambda_: np.ndarray
     W_skewed: np.ndarray
-
-    def as_dict(self) -> dict:
-        """``{key: value}`` with the historical keys (``lambda_`` -> ``"lambda"``)."""
-        return {f.name.rstrip("_"): getattr(self, f.name) for f in fields(self)}
 
 
 def skewed_low_rank(E, W, edges, *, b=None, self_edges: bool = False) -> SkewedLowRank:

@@ -3,12 +3,13 @@ distance matrix (arXiv 2510.26745, Figs. 6a, 16, 17; ``docs/theory/geometry.md``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
 from memtheory.checks import as_choice
 from memtheory.geometry.arguments import TIE_RTOL, index_array, matrix_arg, row_norms_nonzero
+from memtheory.result_fields import FieldsAsDict
 
 
 def _cosine_distance(A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -19,7 +20,7 @@ def _cosine_distance(A: np.ndarray, B: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class LeafHopContrast:
+class LeafHopContrast(FieldsAsDict):
     r"""The leaf / first-hop heatmap and its summaries (:func:`leaf_first_hop_contrast`).
 
     ``heatmap`` (d, d): :math:`H_{ij} = 1 - \cos(x_{\mathrm{leaf}_i}, x_{\mathrm{hop}_j})`.
@@ -36,10 +37,6 @@ class LeafHopContrast:
     offdiag_mean: float
     contrast: float
     diag_rank_acc: float
-
-    def as_dict(self) -> dict:
-        """``{field name: value}`` (the keys the result files use)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def leaf_first_hop_contrast(X, leaves, first_hops) -> LeafHopContrast:

@@ -21,11 +21,12 @@ over-predicted. Integrals on a fixed grid of :math:`\xi` (float64, deterministic
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
 from memtheory.checks import as_array, as_float, as_int
+from memtheory.result_fields import FieldsAsDict
 
 _XI = np.linspace(-8.0, 8.0, 4001)
 _W = np.exp(-0.5 * _XI**2)
@@ -52,7 +53,7 @@ def _posterior(values: np.ndarray, prior: np.ndarray, x: np.ndarray, sigma: floa
 
 
 @dataclass(frozen=True, eq=False)
-class BayesPredictions:
+class BayesPredictions(FieldsAsDict):
     r"""The two Bayes-optimal heads on observations ``x`` (:func:`bayes_predictions`).
 
     ``map`` (len(x),): :math:`v_{\hat\jmath(x)}`, the MAP value (cross-entropy head).
@@ -64,13 +65,9 @@ class BayesPredictions:
     map: np.ndarray
     mean: np.ndarray
 
-    def as_dict(self) -> dict:
-        """``{field name: value}``."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
 
 @dataclass(frozen=True)
-class OverpredictionRatio:
+class OverpredictionRatio(FieldsAsDict):
     r"""Over-prediction ratios :math:`R_k` of the top-k values (:func:`overprediction_ratio`).
 
     ``map``: :math:`R_k` of the MAP prediction.
@@ -81,10 +78,6 @@ class OverpredictionRatio:
     map: float
     mean: float
     top_mass: float
-
-    def as_dict(self) -> dict:
-        """``{field name: value}`` (the keys the result files use)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def bayes_predictions(values, prior, x, *, sigma: float) -> BayesPredictions:

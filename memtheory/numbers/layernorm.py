@@ -30,11 +30,12 @@ only on a bounded window (:func:`dynamic_range`), centred (for :math:`a = 0`) at
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
 from memtheory.checks import as_array, as_float
+from memtheory.result_fields import FieldsAsDict
 
 
 def _vec(name: str, v) -> np.ndarray:
@@ -124,7 +125,7 @@ def recovery_error(x, e, p, *, angle_resolution: float) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class DynamicRange:
+class DynamicRange(FieldsAsDict):
     r"""Windows of :math:`x` where :math:`\delta x\le r\,|x|` (:func:`dynamic_range`).
 
     ``positive``: ``(lo, hi)``, :math:`0<lo\le hi`, the window of :math:`x>0`; ``None`` if empty.
@@ -135,10 +136,6 @@ class DynamicRange:
     positive: tuple[float, float] | None
     negative: tuple[float, float] | None
     ratio: float | None
-
-    def as_dict(self) -> dict:
-        """``{field name: value}`` (the keys the result files use)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def dynamic_range(e, p, *, angle_resolution: float, rel_error: float) -> DynamicRange:
