@@ -21,8 +21,9 @@ Transformer, minibatch 512, AdamW at lr 3e-3) and
 5. prints the machine's float32 matmul FLOP/s on 1 and on ``--threads`` threads (256 x 256, as
    the experiment measures it) and on the head's own product;
 6. times the head's forward + backward alone on the step's labelled positions: its three matrix
-   products only, the plain ``linear`` + ``cross_entropy`` of ``model_loss``, and a fused
-   variant (:class:`FusedHeadLoss`, checked against the plain one in float64).
+   products only, the plain ``linear`` + ``cross_entropy`` (the head before issue 18's chunking)
+   and the chunked :func:`~empirical.training.head_loss.head_loss` training uses now (checked
+   against the plain one in float64).
 
     python benchmarks/pathstar_profile.py                 # 200 steps, 2 threads (the recipe's)
     python benchmarks/pathstar_profile.py --threads 1 --steps 100
@@ -35,7 +36,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import math
 import sys
 import time
 from collections import defaultdict
@@ -49,6 +49,7 @@ from empirical.experiments.pathstar.metrics import (
 )
 from empirical.experiments.pathstar.run import make_model, task_for, train_config
 from empirical.tasks.pathstar import mix_examples, path_examples
+from empirical.training.head_loss import head_loss
 from empirical.training.train import dataset_loss, set_seed, train
 from memtheory.cli import ArgumentParser, run_cli
 
@@ -165,32 +166,11 @@ def matmul_rates(rows: int, d: int, cols: int, threads: int, repeats: int) -> tu
     return flop / wall, flop * threads / cpu
 
 
-class FusedHeadLoss(torch.autograd.Function):
-    """Mean cross-entropy of ``feats @ weight.T`` against ``target``, its logit gradient
-    ``(softmax - onehot) / M`` formed in the forward on the log-softmax buffer (in place, no
-    zero-filled V-sized gradient): the fused variant the docs compare, not used in training."""
-
-    @staticmethod
-    def forward(ctx, feats, weight, target):
-        m = feats.shape[0]
-        logp = torch.log_softmax(torch.nn.functional.linear(feats, weight), 1)
-        loss = -logp.gather(1, target[:, None]).mean()
-        grad = torch.exp(logp.sub_(math.log(m)), out=logp)
-        grad[torch.arange(m), target] -= 1.0 / m
-        ctx.save_for_backward(grad, feats, weight)
-        return loss
-
-    @staticmethod
-    def backward(ctx, grad_out):
-        grad, feats, weight = ctx.saved_tensors
-        grad = grad * grad_out
-        return grad @ weight, grad.T @ feats, None
-
-
 def head_variants(rows: int, d: int, vocab: int, threads: int, repeats: int = 10) -> dict:
     """CPU seconds of the head's forward + backward on ``rows`` labelled positions: the matrix
-    products alone, the plain ``linear`` + ``cross_entropy`` of ``model_loss``, and
-    :class:`FusedHeadLoss`; plus the largest float64 difference of the last two (loss, grads)."""
+    products alone, the plain ``linear`` + ``cross_entropy`` (``model_loss`` before issue 18's
+    chunking), and :func:`empirical.training.head_loss.head_loss` as training runs it now; plus
+    the largest float64 difference of the last two (loss, grads)."""
     gen = torch.Generator().manual_seed(0)
     f0, w0 = torch.randn(rows, d, generator=gen), 0.3 * torch.randn(vocab, d, generator=gen)
     target = torch.randint(0, vocab, (rows,), generator=gen)
@@ -199,14 +179,14 @@ def head_variants(rows: int, d: int, vocab: int, threads: int, repeats: int = 10
     linear, cross_entropy = torch.nn.functional.linear, torch.nn.functional.cross_entropy
     losses = {
         "plain (linear + cross_entropy)": lambda f, w: cross_entropy(linear(f, w), target),
-        "fused": lambda f, w: FusedHeadLoss.apply(f, w, target),
+        "chunked (head_loss, as trained)": lambda f, w: head_loss(f, w, target),
     }
     steps = {
         "matrix products only": lambda f, w: linear(f, w).backward(dense),
         "plain (linear + cross_entropy)": lambda f, w: cross_entropy(
             linear(f, w), target
         ).backward(),
-        "fused": lambda f, w: FusedHeadLoss.apply(f, w, target).backward(),
+        "chunked (head_loss, as trained)": lambda f, w: head_loss(f, w, target).backward(),
     }
     out = {}
     old = torch.get_num_threads()
@@ -225,7 +205,7 @@ def head_variants(rows: int, d: int, vocab: int, threads: int, repeats: int = 10
     f, w = f0.double().requires_grad_(), w0.double().requires_grad_()
     ref = [losses["plain (linear + cross_entropy)"](f, w)]
     ref += torch.autograd.grad(ref[0], (f, w))
-    new = [losses["fused"](f, w)]
+    new = [losses["chunked (head_loss, as trained)"](f, w)]
     new += torch.autograd.grad(new[0], (f, w))
     out["float64 difference"] = max(
         float((a - b).detach().abs().max()) for a, b in zip(ref, new, strict=True)
@@ -337,7 +317,7 @@ def main(argv=None) -> int:
     print(f"head forward + backward on {rows} positions, ms of CPU per thread: ", end="")
     print(", ".join(f"{k} {1e3 * v:.1f}" for k, v in heads.items() if k != "float64 difference"))
     print(
-        f"  the three head products run at {mm_rate / 1e9:.1f} GFLOP/s (CPU time); fused vs "
+        f"  the three head products run at {mm_rate / 1e9:.1f} GFLOP/s (CPU time); chunked vs "
         f"plain in float64: largest difference {heads['float64 difference']:.1e}"
     )
     return 0

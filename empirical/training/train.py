@@ -30,6 +30,7 @@ import torch.nn.functional as F
 
 from empirical.running.runtime import resolve_device, set_seed
 from empirical.tasks.tokens import IGNORE
+from empirical.training.head_loss import head_loss
 from empirical.training.loop_state import Batches, InterruptFlag, atomic_torch_save, phase
 from memtheory.checks import as_choice, as_float, as_int
 
@@ -143,8 +144,9 @@ def model_loss(
     Mamba) get their logits computed at labelled positions only: with a 20,000-token vocabulary
     the head is most of the work, and an edge example labels one position of eight. With
     ``trim`` a causal model (``model.causal``, no dropout active) also reads each row only up to
-    its last labelled position (:func:`_trimmed_features`). Same value as
-    ``masked_loss(model(inputs), labels, weights)``, up to float rounding.
+    its last labelled position (:func:`_trimmed_features`). A large head's cross-entropy is
+    formed in cache-sized row chunks (:func:`empirical.training.head_loss.head_loss`). Same
+    value as ``masked_loss(model(inputs), labels, weights)``, up to float rounding.
     """
     features = getattr(model, "features", None)
     if features is None or not hasattr(model, "output_weight"):
@@ -154,8 +156,8 @@ def model_loss(
         feats = _trimmed_features(features, inputs, mask)
     else:
         feats = features(inputs)[mask]
-    logits = F.linear(feats, model.output_weight)
-    return _labelled_loss(logits, labels, mask, weights)
+    w = None if weights is None else weights[:, None].expand_as(labels)[mask]
+    return head_loss(feats, model.output_weight, labels[mask], w)
 
 
 def _trimmable(model) -> bool:
