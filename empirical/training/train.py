@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 
 from empirical.running.runtime import resolve_device, set_seed
 from empirical.tasks.tokens import IGNORE
-from empirical.training.head_loss import head_loss
+from empirical.training.head_loss import head_loss, weighted_cross_entropy
 from empirical.training.loop_state import Batches, InterruptFlag, atomic_torch_save, phase
 from memtheory.checks import as_choice, as_float, as_int
 
@@ -132,7 +131,8 @@ def lr_at(config: TrainConfig, step: int) -> float:
 def masked_loss(logits: torch.Tensor, labels: torch.Tensor, weights=None) -> torch.Tensor:
     """Mean cross-entropy over positions with ``labels != IGNORE`` (row-weighted if given)."""
     mask = labels != IGNORE
-    return _labelled_loss(logits[mask], labels, mask, weights)
+    w = None if weights is None else weights[:, None].expand_as(labels)[mask]
+    return weighted_cross_entropy(logits[mask], labels[mask], w)
 
 
 def model_loss(
@@ -205,16 +205,6 @@ def _trimmed_features(features, inputs: torch.Tensor, mask: torch.Tensor) -> tor
         where.append(ids[rows, :length][m])
     order = torch.argsort(torch.cat(where))  # back to the row-major order of features[mask]
     return torch.cat(parts)[order]
-
-
-def _labelled_loss(logits, labels, mask, weights) -> torch.Tensor:
-    """Mean cross-entropy of ``logits`` (one row per ``True`` of ``mask``) against
-    ``labels[mask]``, each position weighted by its row's weight when ``weights`` is given."""
-    if weights is None:
-        return F.cross_entropy(logits, labels[mask])
-    ce = F.cross_entropy(logits, labels[mask], reduction="none")
-    w = weights[:, None].expand_as(labels)[mask].to(ce.dtype)
-    return (w * ce).sum() / w.sum()
 
 
 def dataset_loss(model, inputs, labels, weights=None, max_logits: int = 1 << 23) -> float:

@@ -97,9 +97,15 @@ def test_a_wrong_gradient_would_be_caught():
 
 
 def test_small_head_is_the_plain_computation_bit_for_bit():
-    feats, weight, targets, _ = _problem(10, 4, 30, torch.float32)
-    plain = F.cross_entropy(F.linear(feats, weight), targets)
-    assert torch.equal(head_loss(feats, weight, targets), plain)
+    """Small heads compute what model_loss computed before the chunking, to the last bit,
+    with and without position weights (the tiny-graph runs train with Eq. 1 weights)."""
+    # seed 1: there sum(w / sum(w) * ce), the form of the first version, differs in the last bit
+    feats, weight, targets, weights = _problem(10, 4, 30, torch.float32, seed=1)
+    logits = F.linear(feats, weight)
+    assert torch.equal(head_loss(feats, weight, targets), F.cross_entropy(logits, targets))
+    ce = F.cross_entropy(logits, targets, reduction="none")
+    before = (weights * ce).sum() / weights.sum()
+    assert torch.equal(head_loss(feats, weight, targets, weights), before)
 
 
 def test_model_loss_with_row_weights_matches_masked_loss(monkeypatch):
