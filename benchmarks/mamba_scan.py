@@ -38,6 +38,7 @@ import time
 import torch
 
 from empirical.models import build_model
+from empirical.models import mamba as mamba_module
 from empirical.models.selective_scan import selective_scan, selective_scan_hillis_steele
 from empirical.tasks.pathstar import make_pathstar, mix_examples
 from empirical.training.train import masked_loss, model_loss
@@ -128,6 +129,55 @@ def scan_alone(batch: int, T: int, repeats: int, rounds: int, chunk: int | None 
     return {k: v[1] / repeats for k, v in med.items()}
 
 
+def captured_scan_calls(inputs, labels, vocab: int, batch: int) -> list:
+    """The scan's inputs ``(x, delta, A, B, C, D)`` and output gradient in each layer of one
+    training step of the quick model (``model_loss``: the head at labelled positions, so most
+    rows' output gradient stops after their label), after 20 warm-up steps."""
+    model = build_model("mamba", vocab, max_len=inputs.shape[1], seed=0, **MAMBA)
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    gen = torch.Generator().manual_seed(1)
+    calls = []
+
+    def spy(x, delta, A, B, C, D, chunk):
+        y = selective_scan(x, delta, A, B, C, D, chunk=chunk)
+        if y.requires_grad:
+            call = [[v.detach().clone() for v in (x, delta, A, B, C, D)], None]
+            y.register_hook(lambda g: call.__setitem__(1, g.detach().clone()))
+            calls.append(call)
+        return y
+
+    for i in range(21):
+        idx = torch.randint(0, inputs.shape[0], (batch,), generator=gen)
+        if i == 20:
+            mamba_module.selective_scan = spy
+        try:
+            loss = model_loss(model, inputs[idx], labels[idx])
+        finally:
+            mamba_module.selective_scan = selective_scan
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    return calls
+
+
+def scan_in_model(calls: list, repeats: int, rounds: int) -> dict:
+    """Seconds (CPU, median) of forward + backward of each scan, summed over the layers, on the
+    captured inputs and output gradients of :func:`captured_scan_calls`."""
+    fns = {"old": selective_scan_hillis_steele, "new": selective_scan}
+    leaves = [[v.clone().requires_grad_() for v in args] for args, _ in calls]
+
+    def run(fn):
+        def go():
+            for _ in range(repeats):
+                for args, (_, grad) in zip(leaves, calls, strict=True):
+                    fn(*args).backward(grad)
+
+        return go
+
+    med = time_rounds({k: run(f) for k, f in fns.items()}, dict.fromkeys(fns, 1), rounds)
+    return {k: v[1] / repeats for k, v in med.items()}
+
+
 def main(argv=None) -> int:
     parser = ArgumentParser(prog="python benchmarks/mamba_scan.py", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke run (under 30 s)")
@@ -182,6 +232,15 @@ def main(argv=None) -> int:
         w = med[num][0] / med[den][0]
         c = med[num][1] / med[den][1]
         print(f"ratio {den} / {num} in tokens/s: {w:.3g} (wall), {c:.3g} (CPU)")
+    calls = captured_scan_calls(inputs, labels, vocab, batch)
+    live = float(sum((g.abs().amax(-1) != 0).float().mean() for _, g in calls)) / len(calls)
+    own = scan_in_model(calls, 1 if quick else 3, rounds)
+    print(
+        f"scan alone, the model's own inputs and output gradients ({len(calls)} layers, one "
+        f"training step; {100 * live:.0f}% of row positions have a gradient): "
+        f"old {1e3 * own['old']:.1f} ms, new {1e3 * own['new']:.1f} ms, "
+        f"ratio {own['old'] / own['new']:.3g}"
+    )
     dense = scan_alone(batch, inputs.shape[1], 1 if quick else 3, rounds)
     print(
         f"scan alone, batch {batch} x {inputs.shape[1]} steps, dense gradient (no row skipped): "
