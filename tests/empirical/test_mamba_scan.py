@@ -251,3 +251,44 @@ def test_causal_conv_equals_conv1d(T):
     for a, b in zip(ga, gb, strict=True):
         assert_allclose(a.numpy(), b.numpy(), rtol=1e-12, atol=1e-12)
     assert np.isfinite(ours.detach().numpy()).all()
+
+
+def _benchmark_module():
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "mamba_scan.py"
+    spec = importlib.util.spec_from_file_location("mamba_scan_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_captures_each_layers_scan_inputs_and_sparse_gradient():
+    """The benchmark's headline times the scans on what the quick model feeds them: one call
+    per layer, its six inputs and the output gradient the loss gave it, which stops after the
+    label of each edge row (so replaying the call through the reference gives the same
+    gradients as through the chunked scan)."""
+    from empirical.models import mamba as mamba_module
+    from empirical.tasks.pathstar import make_pathstar, mix_examples
+
+    bench = _benchmark_module()
+    torch.manual_seed(0)
+    task = make_pathstar(20, 3, seed=0, n_pause=2)
+    inputs, labels = mix_examples(task, 1, False, seed=0)
+    calls = bench.captured_scan_calls(inputs, labels, task.vocab.size, 32)
+    assert mamba_module.selective_scan is selective_scan  # the spy is removed again
+    assert len(calls) == bench.MAMBA["n_layer"]
+    for args, grad in calls:
+        assert grad is not None and grad.shape == args[0].shape
+        live = (grad.abs().amax(-1) != 0).float().mean().item()
+        assert 0.0 < live < 0.5  # most positions carry no gradient: the edge rows stop early
+        out = []
+        for fn in (selective_scan, selective_scan_reference):
+            leaves = [v.double().requires_grad_() for v in args]
+            fn(*leaves).backward(grad.double())
+            out.append([v.grad for v in leaves])
+        for a, b in zip(*out, strict=True):
+            assert_allclose(a.numpy(), b.numpy(), rtol=1e-9, atol=1e-11)
+    times = bench.scan_in_model(calls, repeats=1, rounds=1)
+    assert set(times) == {"old", "new"} and all(t > 0 for t in times.values())
