@@ -20,12 +20,17 @@ quantities for ``rows`` positions at a time in one reused buffer of about 12 MB,
 :math:`G` in the forward, in place, so each chunk of logits is written once and read in cache:
 the head's forward + backward goes from 407 to 132 ms there on 2 threads (201 ms for the plain
 one when glibc backs large buffers with huge pages; ``benchmarks/head_loss.py``).
-The values are the same up to the order of float additions (checked in float64 to 1e-12 in
+Each chunk is formed as :math:`z / \ln 2` (the features scaled by :math:`\log_2 e`, a
+``rows x d`` product) so that the exponentials are ``exp2``, which torch 2.13 runs 2.6-3.6x
+faster than ``exp`` on CPU; the loss adds :math:`\ln 2\,(\max - z_{y})` back.
+The values are the same up to float rounding (checked in float64 to 1e-12 in
 ``tests/empirical/test_head_loss.py``). Small heads (at most one chunk) take the plain path,
 so every run with a small vocabulary computes exactly what it did before.
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 import torch.nn.functional as F
@@ -35,6 +40,8 @@ __all__ = ["CHUNK_ELEMENTS", "head_loss", "weighted_cross_entropy"]
 # logits per chunk: 3 * 2^20 float32 = 12 MB (fastest of 16..256 rows measured on 20k, 50k
 # and 100k vocabularies: 157, 62 and 31 rows)
 CHUNK_ELEMENTS = 3 << 20
+_LN2 = math.log(2.0)
+_LOG2E = 1.0 / _LN2
 
 
 def weighted_cross_entropy(logits, targets, weights=None) -> torch.Tensor:
@@ -98,12 +105,12 @@ def _chunked(feats, weight, targets, omega, rows, grad_feats, grad_weight):
     gw = torch.zeros_like(weight) if grad_weight else None
     for i in range(0, m, rows):
         f, t, om = feats[i : i + rows], targets[i : i + rows], omega[i : i + rows, None]
-        z = torch.mm(f, weight.T, out=buf[: f.shape[0]])
+        z = torch.mm(f * _LOG2E, weight.T, out=buf[: f.shape[0]])  # the logits / ln 2
         picked = z.gather(1, t[:, None])
         top = z.amax(1, keepdim=True)
-        z.sub_(top).exp_()  # in place: torch.logsumexp would allocate and pass twice more
+        z.sub_(top).exp2_()  # in place: torch.logsumexp would allocate and pass twice more
         total = z.sum(1, keepdim=True)
-        loss += (om * (total.log() + top - picked)).sum()
+        loss += (om * (total.log() + _LN2 * (top - picked))).sum()
         if not (grad_feats or grad_weight):
             continue
         z.mul_(om / total)  # omega_i softmax(z_i)
