@@ -199,7 +199,8 @@ PROFILES = {
     ),
 }
 # the paper's second graph G(10^4, 6) (issue 18): 50,001 nodes; the cpu-paper-graph recipe with
-# 7,400 steps, 19 min 15 s on 2 idle cores (6.5 steps/s with the chunked 50,010-token head)
+# 7,400 steps, 19-21 min on 2 idle cores (6.5 steps/s with the chunked 50,010-token head);
+# held-out exact 0.32-0.62 at the end, by float trajectory alone (docs/experiments/pathstar.md)
 PROFILES["cpu-paper-graph-10k6"] = dataclasses.replace(
     PROFILES["cpu-paper-graph"], degrees=(10000,), lengths=(6,), control=(10000, 6), steps=7400
 )
