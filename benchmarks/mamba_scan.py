@@ -19,9 +19,12 @@ positions, each row read up to its last label: ``TrainConfig.trim_rows``).
 Prints tokens/s of forward + backward + update for each (tokens counted as in
 ``empirical.training.train.train``: rows x padded length) from the median step time, in wall time
 and in process CPU time, and the ratios. Before timing, checks in float64 that ``old`` and ``new``
-(same seed) give the same loss and gradients. Two more lines time the scan alone, forward +
-backward at the model's shapes, once with a dense output gradient (every row live: the speed-up
-without the skipped rows, see the docs) and once on a 256-step sequence (several chunks).
+(same seed) give the same loss and gradients. Three more lines time the scan alone, forward +
+backward: on the model's own inputs and output gradients, captured in each layer during a
+training step of the quick model (the issue's measure: the scan on the path-star quick model;
+most rows' gradient stops at their label, which the new backward skips exactly), then at the
+model's shapes with a dense output gradient (every row live: the speed-up without the skipped
+rows, see the docs), then on a 256-step sequence (several chunks).
 
     python benchmarks/mamba_scan.py            # about 2 minutes
     python benchmarks/mamba_scan.py --quick    # under 30 seconds
