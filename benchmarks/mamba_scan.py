@@ -107,29 +107,17 @@ def time_rounds(steps: dict, n_steps: dict, rounds: int) -> dict:
     return {k: [statistics.median(w), statistics.median(c)] for k, (w, c) in samples.items()}
 
 
-def scan_alone(batch: int, T: int, repeats: int, rounds: int, chunk: int | None = None) -> dict:
+def scan_alone(batch: int, T: int, repeats: int, rounds: int) -> dict:
     """Seconds (CPU, median) of forward + backward of each scan on random inputs with a dense
-    output gradient, at d_inner 64 and d_state 16."""
+    output gradient, at d_inner 64 and d_state 16 (timed by :func:`scan_in_model`)."""
     gen = torch.Generator().manual_seed(0)
     x = torch.randn(batch, T, 64, generator=gen)
     delta = 0.1 * torch.rand(batch, T, 64, generator=gen)
     A = -torch.exp(torch.log(torch.arange(1.0, 17.0)).repeat(64, 1))
     B, C = torch.randn(batch, T, 16, generator=gen), torch.randn(batch, T, 16, generator=gen)
     D = torch.ones(64)
-    args = [v.requires_grad_() for v in (x, delta, A, B, C, D)]
-    weight = torch.randn(batch, T, 64, generator=gen)
-    kw = {} if chunk is None else {"chunk": chunk}
-    fns = {"old": selective_scan_hillis_steele, "new": lambda *a: selective_scan(*a, **kw)}
-
-    def run(fn):
-        def go():
-            for _ in range(repeats):
-                (fn(*args) * weight).sum().backward()
-
-        return go
-
-    med = time_rounds({k: run(f) for k, f in fns.items()}, dict.fromkeys(fns, 1), rounds)
-    return {k: v[1] / repeats for k, v in med.items()}
+    grad = torch.randn(batch, T, 64, generator=gen)
+    return scan_in_model([[[x, delta, A, B, C, D], grad]], repeats, rounds)
 
 
 def captured_scan_calls(inputs, labels, vocab: int, batch: int) -> list:
@@ -164,8 +152,8 @@ def captured_scan_calls(inputs, labels, vocab: int, batch: int) -> list:
 
 
 def scan_in_model(calls: list, repeats: int, rounds: int) -> dict:
-    """Seconds (CPU, median) of forward + backward of each scan, summed over the layers, on the
-    captured inputs and output gradients of :func:`captured_scan_calls`."""
+    """Seconds (CPU, median) of forward + backward of each scan, summed over ``calls``: pairs
+    of the six scan inputs and an output gradient (those of :func:`captured_scan_calls`)."""
     fns = {"old": selective_scan_hillis_steele, "new": selective_scan}
     leaves = [[v.clone().requires_grad_() for v in args] for args, _ in calls]
 
